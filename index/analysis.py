@@ -1,0 +1,143 @@
+"""Text analysis shared by indexing and querying: folding, words, characters.
+
+Folding is length-preserving: every character maps to exactly one character
+(full-width -> half-width, upper -> lower, traditional -> simplified), so an
+offset in the folded text is the same offset in the original. Highlights are
+computed on folded text and drawn on the original without an offset map.
+Characters whose normal form is longer than one character (㈠ -> (一)) are kept
+as they are: exactness of offsets matters more than folding those rare forms.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from whoosh.analysis import Composable, Token
+
+# CJK blocks whose traditional forms OpenCC maps to simplified ones.
+_CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0))
+
+
+@functools.lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0x20, 0x10000):
+        ch = chr(cp)
+        folded = unicodedata.normalize("NFKC", ch).casefold()
+        if len(folded) == 1 and folded != ch:
+            table[cp] = folded
+    table.update(_traditional_table())
+    # NFKC maps U+3000 and NBSP to a space already; keep all whitespace as one space.
+    for cp in (0x09, 0x0A, 0x0D, 0x0B, 0x0C):
+        table[cp] = " "
+    return table
+
+
+def _traditional_table() -> dict[int, str]:
+    import opencc
+
+    chars = "".join(chr(cp) for lo, hi in _CJK_RANGES for cp in range(lo, hi))
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    table = {}
+    if len(converted) != len(chars):  # OpenCC merged a line: fall back char by char
+        converted = [opencc.OpenCC("t2s").convert(ch) for ch in chars]
+    for ch, simp in zip(chars, converted):
+        if len(simp) == 1 and simp != ch:
+            table[ord(ch)] = simp
+    return table
+
+
+def fold(text: str) -> str:
+    """Fold text for matching; the result has exactly the length of the input."""
+    return text.translate(_fold_table())
+
+
+# ---------------------------------------------------------------- character view
+_SPACE = re.compile(r"\s+")
+
+
+def char_stream(text: str) -> str:
+    """The folded text without whitespace: the sequence the character view indexes."""
+    return _SPACE.sub("", fold(text))
+
+
+def char_grams(text: str) -> list[tuple[str, int]]:
+    """(gram, position) pairs of the character view: unigrams and bigrams.
+
+    Position i holds the unigram s[i] and the bigram s[i:i+2], so a string of
+    n >= 2 characters occurs exactly where its n-1 bigrams stand at consecutive
+    positions, and a single character is one unigram term.
+    """
+    s = char_stream(text)
+    grams = [(ch, i) for i, ch in enumerate(s)]
+    grams.extend((s[i : i + 2], i) for i in range(len(s) - 1))
+    return grams
+
+
+def query_grams(term: str) -> list[str]:
+    """The grams a query string must match at consecutive positions."""
+    s = char_stream(term)
+    if len(s) <= 1:
+        return [s] if s else []
+    return [s[i : i + 2] for i in range(len(s) - 1)]
+
+
+class CharAnalyzer(Composable):
+    """Whoosh analyzer for the character view (module level: Whoosh pickles it)."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for gram, pos in char_grams(value):
+            token.text = gram
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token
+
+
+# ---------------------------------------------------------------- word view
+_WORDLIKE = re.compile(r"\w", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=1)
+def _segmenter():
+    """rjieba when present (same dictionary and algorithm as jieba, ~30x faster)."""
+    try:
+        import rjieba
+
+        return rjieba.cut_for_search
+    except ImportError:  # pragma: no cover - rjieba is pinned, jieba is the reference
+        import jieba
+
+        jieba.setLogLevel(60)
+        return jieba.lcut_for_search
+
+
+def words(text: str) -> list[str]:
+    """Search-mode words of the folded text, punctuation and spaces dropped."""
+    return [w for w in _segmenter()(fold(text)) if _WORDLIKE.search(w) and not w.isspace()]
+
+
+class WordAnalyzer(Composable):
+    """Whoosh analyzer for the word view: jieba search-mode words, one position each.
+
+    Search mode emits overlapping words (中华 and 中华人民共和国); we give each its
+    own running position. Phrase queries never run on this view (the character
+    view answers them), so the positions only need to be distinct.
+    """
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, word in enumerate(words(value)):
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token

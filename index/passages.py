@@ -1,0 +1,110 @@
+"""Passage ids, exact highlight spans and snippets.
+
+A passage id is derived from the paragraph's folded text, so a link
+`/doc/<id>#p-<pid>` keeps pointing at the same paragraph after re-extraction as
+long as that paragraph's text is unchanged. Highlights are found on the folded
+text (same length as the original, see analysis.fold) with whitespace ignored,
+and drawn on the original characters, escaped.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from html import escape
+
+from index.analysis import fold
+
+_WS = re.compile(r"\s")
+
+
+def passage_ids(paragraphs: list[str]) -> list[str]:
+    """Stable ids for the paragraphs: a hash of the text, '-2', '-3' for repeats."""
+    seen: dict[str, int] = {}
+    ids = []
+    for text in paragraphs:
+        base = hashlib.sha1(" ".join(fold(text).split()).encode("utf-8")).hexdigest()[:8]
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids
+
+
+def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Character spans of every occurrence of the terms in text, merged, in order.
+
+    Matching ignores whitespace (as the character index does) and folding; spans
+    are offsets into the original text.
+    """
+    folded = fold(text)
+    keep = [i for i, ch in enumerate(folded) if not _WS.match(ch)]
+    stream = "".join(folded[i] for i in keep)
+    spans = []
+    for term in terms:
+        needle = "".join(fold(term).split())
+        if not needle:
+            continue
+        start = stream.find(needle)
+        while start != -1:
+            spans.append((keep[start], keep[start + len(needle) - 1] + 1))
+            start = stream.find(needle, start + 1)
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """Escaped HTML of text[start:end] with the spans wrapped in <mark>."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        out.append(escape(text[pos:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    return "".join(out)
+
+
+@dataclass
+class Passage:
+    pid: str
+    index: int  # position of the paragraph in the report
+    text: str
+    spans: list[tuple[int, int]]
+    terms_matched: int
+
+    def snippet_html(self, width: int = 160) -> str:
+        """Highlighted window of about `width` characters around the first match."""
+        if len(self.text) <= width:
+            return highlight(self.text, self.spans)
+        first = self.spans[0][0] if self.spans else 0
+        start = max(0, first - width // 3)
+        end = min(len(self.text), start + width)
+        html = highlight(self.text, self.spans, start, end)
+        return ("…" if start > 0 else "") + html + ("…" if end < len(self.text) else "")
+
+
+def best_passages(paragraphs: list[str], terms: list[str], limit: int = 3) -> list[Passage]:
+    """The paragraphs matching the most distinct terms (then most matches), in report order."""
+    if not terms:
+        return []
+    found = []
+    ids = passage_ids(paragraphs)
+    for i, text in enumerate(paragraphs):
+        spans = find_spans(text, terms)
+        if not spans:
+            continue
+        distinct = sum(1 for t in terms if find_spans(text, [t]))
+        found.append(Passage(ids[i], i, text, spans, distinct))
+    found.sort(key=lambda p: (-p.terms_matched, -len(p.spans), p.index))
+    return sorted(found[:limit], key=lambda p: p.index)
