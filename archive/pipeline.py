@@ -8,7 +8,8 @@ from typing import Iterator
 
 from archive.decode import DecodeError, decode_page
 from archive.enrich import enrich
-from archive.extract import explain_page, extract_page
+from archive.explain import explain_page
+from archive.extract import extract_page
 from archive.ingest import IngestSummary, build_report, ingest_sources
 from archive.records import SourceDoc, SourceError
 from archive.sources import iter_sources

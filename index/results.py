@@ -36,7 +36,6 @@ def hit_json(hit: Hit, q: str) -> dict:
         "region": region_json(r), "report_years": en.report_years, "plan_years": en.plan_years,
         "publish_date": ex.publish_date, "doctype": en.topics.doctype,
         "domain": en.topics.domain, "url": report_url(r.id, q), "source_url": r.url,
-        "score": round(hit.score, 4),
         "passages": [passage_json(r, q, p) for p in hit.passages],
     }
 

@@ -33,7 +33,6 @@ class SearchRequest:
 @dataclass
 class Hit:
     report: Report
-    score: float
     title_html: str
     passages: list[Passage]
 
@@ -90,15 +89,15 @@ class Searcher:
                                   sortedby=_sort(request.sort, tree))
         page_hits = list(results)[top - request.limit: top]
         reports = self.store.get_many([h["id"] for h in page_hits])
-        hits = [self._hit(reports[h["id"]], h.score or 0.0, parsed.terms)
+        hits = [self._hit(reports[h["id"]], parsed.terms)
                 for h in page_hits if h["id"] in reports]
         return SearchResult(request, len(matched), hits,
                             facets.counts(base, filters), parsed.terms, parsed.notice)
 
     @staticmethod
-    def _hit(report: Report, score: float, terms: list[str]) -> Hit:
+    def _hit(report: Report, terms: list[str]) -> Hit:
         title = report.extracted.title
-        return Hit(report, score, highlight(title, find_spans(title, terms)),
+        return Hit(report, highlight(title, find_spans(title, terms)),
                    best_passages(report.extracted.paragraphs, terms))
 
 

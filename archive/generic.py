@@ -1,0 +1,398 @@
+"""Main-text extraction for pages no site config knows: DOM scoring.
+
+Scores every element by the text it holds (length, Chinese and Western punctuation,
+link density, class/id cues), picks the best container, widens it to a whole thread
+when it sits in a run of same-shaped sibling blocks (forum posts), then reads its
+paragraphs while dropping link lists, share bars, user panels and other boilerplate.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+
+# ---------------------------------------------------------------- HTML helpers
+# (shared with extract.py and page_meta.py)
+
+JUNK_TAGS = (
+    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas",
+    "template", "select", "option", "button", "input", "textarea", "map", "audio", "video",
+)
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd tr table tbody thead tfoot section "
+    "article blockquote pre header footer nav aside main form fieldset figure "
+    "figcaption center address hr caption details summary body html".split()
+)
+CELL_TAGS = frozenset(("td", "th"))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u200b\ufeff]+")
+
+# Words that make up forum and page controls; a line made only of them is dropped.
+CONTROL_WORDS = frozenset(
+    """回复 举报 只看该作者 只看楼主 引用 分享 收藏 点赞 赞 顶 踩 楼主 沙发 板凳 地板 电梯直达
+    使用道具 倒序浏览 阅读模式 回帖奖励 打印 关闭 关闭窗口 打印本页 返回顶部 返回列表 上一篇 下一篇
+    上一主题 下一主题 复制链接 跳转到指定楼层 评分 支持 反对 编辑 删除 字体 大 中 小 发表回复
+    快速回复 回复本楼 举报本楼 查看全部 收起 展开 展开全文 阅读全文 加入收藏 分享到 微信 微博
+    QQ空间 QQ好友和群 腾讯微博 腾讯朋友 打印本文 关闭本页 返回 顶部 本页 TOP 小 大 默认""".split()
+)
+_CONTROL_SPLIT = re.compile(r"[\s|｜/·:：【】\[\]()（）]+")
+_CONTROL_RE = re.compile(
+    r"^(分享到[:：]?.{0,60}|本帖最后由 .{1,40} 编辑|\d{1,5}\s*(楼|#|＃)|#\d{1,5}|"
+    r"查看[:：]\s*\d+\s*\|\s*回复[:：]\s*\d+|【?\s*字体[:：]?\s*[大中小\s]*】?)$"
+)
+
+
+@dataclass
+class Dropped:
+    """A block left out of the main text, with the reason."""
+
+    reason: str
+    where: str
+    preview: str
+
+
+def parse_html(text: str):
+    """Parse an HTML string into an lxml tree root; None when nothing parses."""
+    if not text or not text.strip():
+        return None
+    # lxml refuses str input that carries an XML encoding declaration
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
+    try:
+        return etree.fromstring(text, parser)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def is_hidden(el) -> bool:
+    """Inline-styled or attribute-hidden element (a hidden mobile or print copy)."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def clean_tree(root, drop_hidden: bool = True) -> list[Dropped]:
+    """Remove scripts, styles, forms' widgets and (optionally) hidden elements."""
+    dropped: list[Dropped] = []
+    doomed = [el for el in root.iter(*JUNK_TAGS)]
+    if drop_hidden:
+        body = root.find("body")
+        for el in (body if body is not None else root).iter():
+            if isinstance(el.tag, str) and is_hidden(el):
+                text = visible_text(el)
+                if text:
+                    dropped.append(Dropped("hidden element", describe(el), preview(text)))
+                doomed.append(el)
+    for el in doomed:
+        remove_keep_tail(el)
+    return dropped
+
+
+def remove_keep_tail(el) -> None:
+    """Remove an element from the tree but keep the text that follows it."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def cue_of(el) -> str:
+    """The element's class and id, for the class/id cues."""
+    return " ".join(v for v in (el.get("class"), el.get("id")) if v)
+
+
+def describe(el) -> str:
+    """A short CSS-like name for an element: tag#id or tag.class."""
+    if el.get("id"):
+        return f"{el.tag}#{el.get('id')}"
+    cls = (el.get("class") or "").split()
+    return el.tag + "".join("." + c for c in cls[:3])
+
+
+def norm_space(text: str) -> str:
+    """Collapse whitespace runs (incl. U+3000, NBSP) to one space; strip the ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def visible_text(el) -> str:
+    return norm_space(" ".join(el.itertext()))
+
+
+def preview(text: str, limit: int = 40) -> str:
+    text = norm_space(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def block_paragraphs(top, skip=None) -> list[str]:
+    """Split an element's text into paragraphs at block elements and <br>."""
+    out: list[str] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        para = norm_space("".join(buf))
+        buf.clear()
+        if para:
+            out.append(para)
+
+    walker = etree.iterwalk(top, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if el is not top and skip is not None and skip(el):
+                walker.skip_subtree()
+                el.set("data-skipped", "1")
+                continue
+            if tag in BLOCK_TAGS or tag == "br":
+                flush()
+            elif tag in CELL_TAGS:
+                buf.append(" ")
+            if el.text:
+                buf.append(el.text)
+        else:
+            skipped = el.attrib.pop("data-skipped", None)
+            if tag in BLOCK_TAGS and not skipped:
+                flush()
+            elif skipped and tag in BLOCK_TAGS:
+                flush()
+            if el is not top and el.tail:
+                buf.append(el.tail)
+    flush()
+    return out
+
+
+def is_control_line(para: str) -> bool:
+    """A line made only of forum/page control words (回复, 举报, 只看该作者 …)."""
+    if len(para) > 80:
+        return False
+    if _CONTROL_RE.match(para):
+        return True
+    tokens = [t for t in _CONTROL_SPLIT.split(para) if t]
+    return bool(tokens) and all(t in CONTROL_WORDS for t in tokens)
+
+
+def dedupe(paragraphs: list[str], dropped: list[Dropped], min_len: int = 10) -> list[str]:
+    """Drop repeats of long paragraphs (desktop + mobile copies, echoed blocks)."""
+    seen: set[str] = set()
+    kept = []
+    for para in paragraphs:
+        key = para.replace(" ", "")
+        if len(key) >= min_len and key in seen:
+            dropped.append(Dropped("duplicate paragraph", "text", preview(para)))
+            continue
+        seen.add(key)
+        kept.append(para)
+    return kept
+
+
+# class/id words that mark boilerplate (negative) or the article (positive)
+NEGATIVE_CUES = re.compile(
+    r"nav|menu|footer|foot\b|header|sidebar|side[-_]|aside|comment|reply|share|social|"
+    r"recommend|related|relevant|hot|rank|breadcrumb|crumb|copyright|banner|advert|"
+    r"\bads?\b|ad[-_]|toolbar|login|search|tags?\b|pagination|pager|paging|sign|avatar|"
+    r"profile|userinfo|user[-_]info|author[-_]info|qrcode|erweima|weixin|print|widget|"
+    r"popup|modal|cookie|subscribe|friend|links?\b|more\b|tip\b|notice|guide|skip",
+    re.IGNORECASE,
+)
+POSITIVE_CUES = re.compile(
+    r"article|content|main|body|text|post|entry|detail|story|news|zoom|editor|"
+    r"thread|message|answer|rich|con\b|conts?\b|td_?f|t_f|zw|nr|wz",
+    re.IGNORECASE,
+)
+PUNCT = re.compile(r"[。，；！？、：,;!?]")
+STRONG_PUNCT = re.compile(r"[。，；！？]")
+
+
+@dataclass
+class MainText:
+    """The main text found in a page, and what was dropped on the way."""
+
+    paragraphs: list[str]
+    container: str  # a readable path to the chosen container(s)
+    mode: str  # "article" or "thread"
+    dropped: list[Dropped] = field(default_factory=list)
+
+
+@dataclass
+class _Stats:
+    chars: int = 0  # visible non-space characters in the subtree
+    links: int = 0  # of which inside <a>
+    punct: int = 0
+    strong: int = 0  # 。，；！？ only: prose, not link lists or menus
+    score: float = 0.0  # content score propagated up from text holders
+
+
+def _count(text: str | None) -> tuple[int, int, int]:
+    if not text:
+        return 0, 0, 0
+    chars = len(text) - sum(1 for c in text if c.isspace())
+    return chars, len(PUNCT.findall(text)), len(STRONG_PUNCT.findall(text))
+
+
+def element_stats(root) -> dict:
+    """Characters, link characters and punctuation of every element, bottom-up."""
+    stats: dict = {}
+    for event, el in etree.iterwalk(root, events=("end",)):
+        if not isinstance(el.tag, str):
+            continue
+        s = _Stats()
+        s.chars, s.punct, s.strong = _count(el.text)
+        for child in el:
+            c = stats.get(child)
+            if c is not None:
+                s.chars += c.chars
+                s.links += c.links
+                s.punct += c.punct
+                s.strong += c.strong
+            t_chars, t_punct, t_strong = _count(child.tail)
+            s.chars += t_chars
+            s.punct += t_punct
+            s.strong += t_strong
+        if el.tag == "a":
+            s.links = s.chars
+        stats[el] = s
+    return stats
+
+
+def _own_text(el) -> str:
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in ("a", "b", "strong", "span", "font", "em", "i", "u"):
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def cue_weight(el) -> float:
+    """Class/id evidence: +25 for article words, -25 for boilerplate words."""
+    cue = cue_of(el)
+    if not cue:
+        return 0.0
+    weight = 0.0
+    if POSITIVE_CUES.search(cue):
+        weight += 25
+    if NEGATIVE_CUES.search(cue):
+        weight -= 25
+    return weight
+
+
+def score_elements(root, stats: dict) -> None:
+    """Give each text holder a score and pass it up to three ancestors (readability)."""
+    for el in root.iter("p", "div", "td", "pre", "li", "section", "article", "blockquote", "dd", "font", "span", "table"):
+        own = _own_text(el)
+        chars, punct, strong = _count(own)
+        if chars < 20 and strong == 0:
+            continue
+        s = 1 + strong + min(chars / 60, 4)
+        node, level = el, 0
+        while node is not None and node in stats and level < 4:
+            divider = 1 if level < 2 else level * 1.5
+            stats[node].score += s / divider
+            node = node.getparent()
+            level += 1
+
+
+def best_candidate(root, stats: dict):
+    """The element with the highest link-discounted score, or None."""
+    best, best_score = None, 0.0
+    for el, s in stats.items():
+        if s.score <= 0 or el.tag in ("html", "body", "a"):
+            continue
+        link_density = s.links / s.chars if s.chars else 1
+        value = (s.score + cue_weight(el)) * (1 - link_density)
+        if value > best_score:
+            best, best_score = el, value
+    return best
+
+
+def _signature(el) -> tuple:
+    cls = re.sub(r"\d+", "", el.get("class") or "")
+    return el.tag, tuple(sorted(cls.split()))
+
+
+def _is_post_like(el, stats: dict) -> bool:
+    s = stats.get(el)
+    return bool(s) and s.chars - s.links >= 8 and s.links <= 0.5 * s.chars
+
+
+def thread_group(candidate, stats: dict) -> list:
+    """Same-shaped sibling blocks around the candidate that each hold text: a thread."""
+    node, level = candidate, 0
+    base = stats[candidate].chars
+    while node is not None and node.getparent() is not None and level < 6:
+        parent = node.getparent()
+        if parent.tag in ("body", "html"):
+            break
+        sig = _signature(node)
+        group = [c for c in parent if isinstance(c.tag, str) and _signature(c) == sig and _is_post_like(c, stats)]
+        if len(group) >= 2 and node in group:
+            total = sum(stats[c].chars for c in group)
+            if total > base * 1.15 and _looks_like_posts(group, stats):
+                return group
+        node, level = parent, level + 1
+    return [candidate]
+
+
+def _looks_like_posts(group: list, stats: dict) -> bool:
+    """Posts carry prose; paragraphs of one article also do, which is fine to keep."""
+    prose = sum(1 for g in group if stats[g].strong >= 1 or stats[g].chars - stats[g].links >= 30)
+    return prose >= max(2, len(group) // 3)
+
+
+def _drop_reason(el, stats: dict, top) -> str | None:
+    """Why a block inside the container is boilerplate, or None to keep it."""
+    s = stats.get(el)
+    if s is None or el is top or s.chars == 0:
+        return None
+    cue = cue_of(el)
+    if cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue):
+        if s.chars < 0.5 * stats[top].chars or s.strong < 3:
+            return f"class/id '{cue[:40]}' looks like boilerplate"
+    if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag != "a":
+        return f"link text {s.links}/{s.chars} chars"
+    if el.tag in ("ul", "ol", "dl") and s.links > 0.4 * s.chars and s.strong == 0:
+        return "list of links"
+    return None
+
+
+def read_container(top, stats: dict, dropped: list) -> list[str]:
+    """Paragraphs of one container, skipping boilerplate blocks inside it."""
+    def skip(el) -> bool:
+        reason = _drop_reason(el, stats, top)
+        if reason:
+            dropped.append(Dropped(reason, describe(el), preview(visible_text(el))))
+        return bool(reason)
+
+    paragraphs = block_paragraphs(top, skip)
+    kept = []
+    for para in paragraphs:
+        if is_control_line(para):
+            dropped.append(Dropped("forum/page control", "line", preview(para)))
+        else:
+            kept.append(para)
+    return kept
+
+
+def extract_main(root) -> MainText:
+    """Find and read the main text of a cleaned page body."""
+    stats = element_stats(root)
+    score_elements(root, stats)
+    candidate = best_candidate(root, stats)
+    if candidate is None:
+        return MainText([], "", "none", [Dropped("no text block found", "page", "")])
+    group = thread_group(candidate, stats)
+    dropped: list[Dropped] = []
+    paragraphs: list[str] = []
+    for top in group:
+        paragraphs.extend(read_container(top, stats, dropped))
+    mode = "thread" if len(group) > 1 else "article"
+    paths = " + ".join(describe(g) for g in group[:3]) + (" …" if len(group) > 3 else "")
+    return MainText(dedupe(paragraphs, dropped), paths, mode, dropped)

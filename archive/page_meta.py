@@ -1,0 +1,286 @@
+"""Metadata a page states about itself: title, dates, issuer, 文号, 索引号, 主题词,
+attachments and canonical URL, each with a note of where it came from."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+from archive.configs import SiteConfig, css
+from archive.dates import parse_date
+from archive.generic import NEGATIVE_CUES, block_paragraphs, cue_of, norm_space, visible_text
+from archive.records import Attachment
+
+ATTACHMENT_EXT = re.compile(r"\.(docx?|xlsx?|pdf|zip|rar|7z|wps|et|pptx?|txt|ofd|csv)$", re.IGNORECASE)
+# meta names that hold the article's own title, date, issuer, canonical url (lowercase)
+TITLE_METAS = ("articletitle", "og:title", "twitter:title", "title", "dc.title")
+DATE_METAS = (
+    "pubdate", "article:published_time", "publishdate", "publish_date", "og:release_date",
+    "dc.date", "dc.date.issued", "firstpublishedtime", "datepublished",
+)
+ISSUER_METAS = ("contentsource", "source", "author")
+URL_METAS = ("url", "og:url")
+# title suffix separators: "文章标题_栏目_xx市人民政府", "帖子 - 论坛名 - Powered by Discuz!"
+TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|\s-\s|::|»)\s*")
+_CJK = r"\u4e00-\u9fff"
+_GENERIC_LABEL = re.compile(rf"(?:^|(?<=\s)|(?<=[|｜]))[{_CJK}]{{2,6}}\s*[:：]")
+_FOOTER = re.compile(r"footer|foot\b|copyright|bottom|gmt", re.IGNORECASE)
+
+
+@dataclass
+class PageMeta:
+    title: str = ""
+    publish_date: str | None = None
+    written_date: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    index_number: str | None = None
+    subject_words: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    url: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # field -> where it was found
+
+
+def meta_tags(root) -> dict[str, str]:
+    """<meta name|property=... content=...>, names lowercased, first non-empty wins."""
+    found: dict[str, str] = {}
+    for el in root.iter("meta"):
+        name = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
+        content = norm_space(el.get("content") or "")
+        if name and content and name not in found:
+            found[name] = content
+    return found
+
+
+def label_pattern(labels: dict[str, str]) -> re.Pattern:
+    """One regex for all labels, longest first, tolerating spaces inside (索 引 号)."""
+    names = sorted(labels, key=len, reverse=True)
+    alts = "|".join(r"\s*".join(map(re.escape, name)) for name in names)
+    return re.compile(rf"(?<![{_CJK}])(?P<label>{alts})\s*(?P<colon>[:：]?)")
+
+
+def _canonical_label(raw: str) -> str:
+    return re.sub(r"\s+", "", raw)
+
+
+def inline_fields(lines: list[str], labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(label, value, line) for every 'label：value' found in the lines, in order."""
+    pattern = label_pattern(labels)
+    found = []
+    for line in lines:
+        if len(line) > 300:
+            continue  # prose, not a metadata line
+        matches = list(pattern.finditer(line))
+        for i, m in enumerate(matches):
+            label = _canonical_label(m.group("label"))
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+            value = line[m.end():end]
+            other = _GENERIC_LABEL.search(value)
+            if other:
+                value = value[: other.start()]
+            colon = bool(m.group("colon"))
+            if not colon and labels.get(label) not in ("publish_date", "written_date"):
+                continue  # only dates may follow a bare label (发表于 2019-4-26)
+            found.append((label, value.strip(" |｜\t"), line))
+    return found
+
+
+def cell_fields(root, labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(label, value, where) from table cells and dt/dd pairs: label cell, value cell."""
+    found = []
+    for row in root.iter("tr", "dl", "ul"):
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th", "dt", "dd", "li")]
+        texts = [visible_text(c) for c in cells]
+        for i, text in enumerate(texts[:-1]):
+            label = _canonical_label(text.rstrip(":："))
+            if label in labels and _canonical_label(texts[i + 1].rstrip(":：")) not in labels:
+                found.append((label, texts[i + 1], f"table cell '{text}'"))
+    return found
+
+
+def _page_lines(root) -> list[str]:
+    body = root.find("body")
+    top = body if body is not None else root
+
+    def skip(el) -> bool:
+        cue = cue_of(el)
+        return bool(cue and _FOOTER.search(cue)) or el.tag == "footer"
+
+    return block_paragraphs(top, skip)
+
+
+def labelled(root, labels: dict[str, str], areas: tuple[str, ...] = (),
+             saved_at: str | None = None) -> dict[str, tuple[str, str]]:
+    """field -> (value, where), the first label in map order that holds a value."""
+    candidates = cell_fields(root, labels)
+    for selector in areas:
+        for el in css(selector)(root):
+            candidates += inline_fields(block_paragraphs(el), labels)
+    candidates += inline_fields(_page_lines(root), labels)
+    return pick_fields(candidates, labels, saved_at)
+
+
+def pick_fields(candidates: list[tuple[str, str, str]], labels: dict[str, str],
+                saved_at: str | None = None) -> dict[str, tuple[str, str]]:
+    """field -> (value, where): per field, the first label in map order with a value."""
+    by_label: dict[str, tuple[str, str]] = {}
+    for label, value, where in candidates:
+        if value and label not in by_label:
+            by_label[label] = (value, where)
+    result: dict[str, tuple[str, str]] = {}
+    for label, target in labels.items():  # map order is priority order
+        if target == "ignore" or target in result or label not in by_label:
+            continue
+        value, where = by_label[label]
+        if target in ("publish_date", "written_date"):
+            value = parse_date(value, saved_at) or ""
+        if value:
+            result[target] = (value, f"label '{label}' ({where[:40]})")
+    return result
+
+
+def apply_fields(meta: PageMeta, fields: dict[str, tuple[str, str]]) -> None:
+    """Fill the still-empty fields of meta from labelled values."""
+    for name in ("index_number", "doc_number", "written_date", "issuer", "publish_date"):
+        if getattr(meta, name) is None and name in fields:
+            setattr(meta, name, fields[name][0])
+            meta.sources[name] = fields[name][1]
+    if "subject_words" in fields and not meta.subject_words:
+        meta.subject_words = [w for w in re.split(r"[\s,，;；、]+", fields["subject_words"][0]) if w]
+        meta.sources["subject_words"] = fields["subject_words"][1]
+
+
+def strip_title_suffix(title: str) -> str:
+    """'文章标题_栏目_xx市人民政府' -> '文章标题': keep the longest leading part."""
+    parts = [p for p in TITLE_SPLIT.split(norm_space(title)) if p]
+    if len(parts) <= 1:
+        return norm_space(title)
+    # the article title is normally first; a site name is short or says Powered by
+    first = parts[0]
+    if len(first) >= 4 or len(first) >= max(len(p) for p in parts):
+        return first
+    return max(parts, key=len)
+
+
+def _headings(root) -> list[str]:
+    texts = []
+    for el in root.iter("h1", "h2"):
+        text = visible_text(el)
+        if 2 <= len(text) <= 120:
+            texts.append(text)
+    return texts
+
+
+def find_title(root, metas: dict[str, str], config: SiteConfig | None) -> tuple[str, str]:
+    """The article title and where it came from."""
+    for selector in config.title if config else ():
+        for el in css(selector)(root):
+            text = visible_text(el)
+            if text:
+                return strip_title_suffix(text) if el.tag == "title" else text, f"config selector '{selector}'"
+    if metas.get("articletitle"):
+        return metas["articletitle"], "meta ArticleTitle"
+    head_title = root.find(".//title")
+    raw = visible_text(head_title) if head_title is not None else ""
+    stripped = strip_title_suffix(raw) if raw else ""
+    for heading in _headings(root):
+        # a heading that the <title> starts with or contains is the article title
+        if raw and (heading in raw or stripped and stripped in heading):
+            return heading, "h1/h2 matching <title>"
+    for name in ("og:title", "twitter:title"):
+        if metas.get(name):
+            return strip_title_suffix(metas[name]), f"meta {name}"
+    if stripped:
+        return stripped, "<title> minus site suffix"
+    headings = _headings(root)
+    return (headings[0], "first h1/h2") if headings else ("", "none")
+
+
+def _first_selected(root, selectors: tuple[str, ...]) -> tuple[str, str] | None:
+    for selector in selectors:
+        for el in css(selector)(root):
+            text = visible_text(el)
+            if text:
+                return text, selector
+    return None
+
+
+def find_attachments(root, base_url: str | None) -> list[Attachment]:
+    """Links to office documents and archives, with their visible names."""
+    found: dict[str, Attachment] = {}
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        name = visible_text(a) or (a.get("title") or "").strip()
+        path = unquote(urlsplit(href).path)
+        if not (ATTACHMENT_EXT.search(path) or ATTACHMENT_EXT.search(name)):
+            continue
+        url = urljoin(base_url, href) if base_url else href
+        if url not in found:
+            found[url] = Attachment(name=name or path.rsplit("/", 1)[-1], url=url)
+    return list(found.values())
+
+
+def find_canonical(root, metas: dict[str, str], base_url: str | None) -> tuple[str | None, str]:
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower() and link.get("href"):
+            return urljoin(base_url or "", link.get("href").strip()), "link rel=canonical"
+    for name in URL_METAS:
+        if metas.get(name, "").startswith(("http://", "https://", "/")):
+            return urljoin(base_url or "", metas[name]), f"meta {name}"
+    return None, "none"
+
+
+def _date_from_metas(metas: dict[str, str], saved_at: str | None) -> tuple[str, str] | None:
+    for name in DATE_METAS:
+        if metas.get(name):
+            value = parse_date(metas[name], saved_at)
+            if value:
+                return value, f"meta {name}"
+    return None
+
+
+def read_meta(root, config: SiteConfig | None, labels: dict[str, str],
+              url: str | None = None, saved_at: str | None = None) -> PageMeta:
+    """Collect every metadata field of the page, noting each one's source."""
+    metas = meta_tags(root)
+    meta = PageMeta()
+    meta.title, meta.sources["title"] = find_title(root, metas, config)
+    fields = labelled(root, labels, config.meta_area if config else (), saved_at)
+    _apply_selected(meta, root, config, saved_at)
+    if meta.publish_date is None:  # a <meta> date beats a loose visible 时间： label
+        found = _date_from_metas(metas, saved_at)
+        if found:
+            meta.publish_date, meta.sources["publish_date"] = found
+    apply_fields(meta, fields)
+    if "title" in fields and meta.sources["title"] in ("<title> minus site suffix", "none", "first h1/h2"):
+        meta.title, meta.sources["title"] = fields["title"]
+    _apply_metas(meta, metas)
+    meta.attachments = find_attachments(root, url)
+    meta.url, meta.sources["url"] = find_canonical(root, metas, url)
+    return meta
+
+
+def _apply_selected(meta: PageMeta, root, config: SiteConfig | None, saved_at: str | None) -> None:
+    """Config selectors for date and issuer come first: the config knows the site."""
+    if config is None:
+        return
+    date = _first_selected(root, config.date)
+    if date and parse_date(date[0], saved_at):
+        meta.publish_date = parse_date(date[0], saved_at)
+        meta.sources["publish_date"] = f"config selector '{date[1]}'"
+    issuer = _first_selected(root, config.issuer)
+    if issuer:
+        value = re.sub(r"^(来源|发布机构|信息来源|文章来源)\s*[:：]\s*", "", issuer[0])
+        if value:
+            meta.issuer = value
+            meta.sources["issuer"] = f"config selector '{issuer[1]}'"
+
+
+def _apply_metas(meta: PageMeta, metas: dict[str, str]) -> None:
+    """<meta> tags fill what the visible page did not say."""
+    if meta.issuer is None:
+        for name in ISSUER_METAS[:1]:
+            if metas.get(name):
+                meta.issuer, meta.sources["issuer"] = metas[name], f"meta {name}"

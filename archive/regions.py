@@ -1,0 +1,415 @@
+"""Where a report comes from: a division inferred from what the page says about itself.
+
+Evidence is taken in order, and the first source that names a place decides:
+
+1. the site config's fixed region (extracted.config_region);
+2. the 发布机构 field (extracted.issuer): 阳江市教育局 -> 广东省 阳江市;
+3. the title, then an issuing body in the first or last short lines
+   (平潭综合实验区公安局 above a date);
+4. a vote of the division names in the whole text, for anonymised (xx市) or
+   unnamed issuers: each division counts once (a little more when repeated),
+   an ambiguous name is split between its candidates, and a name that is also an
+   ordinary word (region_stopnames.yaml) or stuck inside a longer word only
+   supports a region that other names already point to.
+
+Central bodies (国务院, 教育部, ...) as issuer make the report national. When the
+evidence is thin (one city named once in passing) the answer is None.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from archive.gazetteer import LATEST_YEAR, Division, Gazetteer, load_gazetteer
+from archive.records import Extracted, Region
+
+FIRST_YEAR = 1981  # first year of the MCA lists
+CONFIDENCE = {"config": 0.95, "issuer": 0.9, "title": 0.8, "header": 0.75}
+MIN_VOTE = 2.0  # a group needs two distinct names, or one name repeated often
+MAX_CANDIDATES = 4  # a name shared by more divisions than this says nothing
+HEADER_LINES = 3  # lines at each end of the text searched for an issuing body
+HEADER_LINE_CHARS = 40
+
+# Bodies that issue documents; a place right before one of these is the issuer.
+ORG_WORDS = re.compile(
+    r"^[\u4e00-\u9fff]{0,12}?(?:人民政府|政府|委员会|管委会|管理委员会|管理局|办公室|办公厅"
+    r"|党委|党工委|人大|政协|法院|检察院|局|厅|委|办|中心|站|所|处)")
+ANONYMISED = re.compile(r"(?:[xXｘＸ×＊*]{1,4}|某)(省|市|县|区|州|盟|旗)")
+PARTY_PREFIX = re.compile(r"^\s*(?:中共|中国共产党)")
+# Characters after which a two-character name still starts a word (在黄骅, 赴任丘).
+BOUNDARY_CHARS = set("在到赴于至从往去回驻与和及同跟向对由是为省市县区州")
+ADMIN_SUFFIX = set("省市县区州盟旗镇乡")
+IP_LOCATION = re.compile(r"(?:来自|IP属地[:：]?)\s*$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A division name found in the text, with the divisions it may mean."""
+
+    name: str
+    start: int
+    end: int
+    candidates: tuple[Division, ...]
+    strong: bool  # may decide a region alone
+
+
+def infer_region(extracted: Extracted, years: list[int] | None = None) -> Region | None:
+    """The region a report belongs to, or None when the page does not say clearly."""
+    gaz = load_gazetteer()
+    years = _clamp(years or _years_of(extracted))
+    text = "\n".join([extracted.title, *extracted.paragraphs])
+    mentions = find_mentions(text, gaz, years)
+    return (_from_config(extracted.config_region, gaz, years)
+            or _from_issuer(extracted.issuer, gaz, years, mentions)
+            or _from_title(extracted.title, gaz, years, mentions)
+            or _from_header_lines(extracted.paragraphs, gaz, years, mentions)
+            or vote_region(mentions, gaz, _anonymised_level(text)))
+
+
+def find_mentions(text: str, gaz: Gazetteer, years: list[int]) -> list[Mention]:
+    """Division names in `text` with their candidates in `years`."""
+    mentions, prev_end = [], -1
+    for hit in gaz.find_names(text):
+        if IP_LOCATION.search(text[max(0, hit.start - 6):hit.start]):
+            continue  # 来自北京 / IP属地：北京 says where a commenter is, not the report
+        candidates = tuple(gaz.resolve(hit.name, years))
+        strong = not gaz.is_stopname(hit.name) and (
+            len(hit.name) > 2 or _stands_alone(text, hit.start, hit.end, prev_end))
+        mentions.append(Mention(hit.name, hit.start, hit.end, candidates, strong))
+        prev_end = hit.end
+    return mentions
+
+
+def _stands_alone(text: str, start: int, end: int, prev_end: int) -> bool:
+    """True if a two-character name is a word of its own, not part of 城市中 or 召开县委."""
+    if end < len(text) and text[end] in ADMIN_SUFFIX:
+        return True
+    before = text[start - 1] if start > 0 else ""
+    return start == prev_end or not CJK.match(before) or before in BOUNDARY_CHARS
+
+
+def _years_of(extracted: Extracted) -> list[int]:
+    dates = [extracted.publish_date, extracted.written_date]
+    return [int(d[:4]) for d in dates if d and d[:4].isdigit()]
+
+
+def _clamp(years: list[int]) -> list[int]:
+    """Years moved into the span of the MCA lists (a 2025 report uses the 2024 list)."""
+    return sorted({min(max(y, FIRST_YEAR), LATEST_YEAR) for y in years}) or [LATEST_YEAR]
+
+
+# --- sources that name the issuer -------------------------------------------------
+
+def _from_config(config_region: str | None, gaz: Gazetteer, years: list[int]) -> Region | None:
+    """The site config's fixed region string, e.g. '福建省 平潭综合实验区'."""
+    if not config_region:
+        return None
+    found = find_mentions(config_region, gaz, years)
+    divisions = resolve_phrase(found, gaz) if found else []
+    if len(divisions) != 1:
+        return None
+    return region_of(divisions[0], gaz, CONFIDENCE["config"], [f"config: {config_region}"])
+
+
+def _from_issuer(issuer: str | None, gaz: Gazetteer, years: list[int],
+                 context: list[Mention]) -> Region | None:
+    """The 发布机构 field: a central body, or a place at its start."""
+    if not issuer:
+        return None
+    return _issuer_region(issuer, "issuer", gaz, years, context)
+
+
+def _from_title(title: str, gaz: Gazetteer, years: list[int],
+                context: list[Mention]) -> Region | None:
+    """A central body opening the title, or the first place phrase in it."""
+    if not title:
+        return None
+    region = _issuer_region(title, "title", gaz, years, context)
+    if region:
+        return region
+    phrases = _phrases([m for m in find_mentions(title, gaz, years) if m.strong], title)
+    for phrase in phrases:
+        region = _decide(phrase, "title", title, gaz, context)
+        if region:
+            return region
+    return None
+
+
+def _from_header_lines(paragraphs: list[str], gaz: Gazetteer, years: list[int],
+                       context: list[Mention]) -> Region | None:
+    """An issuing body (place + 局/政府/委员会...) on a short first or last line."""
+    ends = paragraphs[:HEADER_LINES] + paragraphs[-HEADER_LINES:]
+    for line in (p.strip() for p in ends):
+        if not line or len(line) > HEADER_LINE_CHARS:
+            continue
+        found = [m for m in find_mentions(line, gaz, years) if m.strong]
+        for phrase in _phrases(found, line):
+            if ORG_WORDS.match(line[phrase[-1].end:]):
+                region = _decide(phrase, "header", line, gaz, context)
+                if region:
+                    return region
+    return None
+
+
+def _issuer_region(text: str, source: str, gaz: Gazetteer, years: list[int],
+                   context: list[Mention]) -> Region | None:
+    """National for a central body at the start of `text`, else the place opening it."""
+    body = PARTY_PREFIX.sub("", text).strip()
+    found = find_mentions(body, gaz, years)
+    if _starts_with_national(body, gaz, found):
+        return Region(None, None, None, None, "national", CONFIDENCE[source],
+                      [f"{source}: {text.strip()}"])
+    if source == "issuer" and found and found[0].start == 0:
+        return _decide(_phrases(found, body)[0], source, text, gaz, context)
+    return None
+
+
+def _starts_with_national(text: str, gaz: Gazetteer, found: list[Mention]) -> bool:
+    """True if `text` opens with a central body that is not followed by a place (a branch)."""
+    body = next((b for b in sorted(gaz.national_bodies, key=len, reverse=True)
+                 if text.startswith(b)), None)
+    if body is None or text[len(body):len(body) + 1] == "门":  # 教育部门 is any education office
+        return False
+    return not any(m.start == len(body) for m in found)
+
+
+def _decide(phrase: list[Mention], source: str, label: str, gaz: Gazetteer,
+            context: list[Mention]) -> Region | None:
+    """The region of a place phrase, using the rest of the text to split ambiguous names."""
+    divisions = resolve_phrase(phrase, gaz)
+    evidence = [f"{source}: {label.strip()}"]
+    confidence = CONFIDENCE[source]
+    if len(divisions) > 1:
+        divisions = _prefer_supported(divisions, gaz, context)
+        confidence -= 0.15
+    if len(divisions) == 1:
+        return region_of(divisions[0], gaz, confidence, evidence)
+    common = _common_ancestor(divisions, gaz)
+    return region_of(common, gaz, confidence - 0.2, evidence) if common else None
+
+
+def _prefer_supported(divisions: list[Division], gaz: Gazetteer,
+                      context: list[Mention]) -> list[Division]:
+    """The candidates whose province or prefecture other unambiguous names point to."""
+    support = Counter()
+    for m in context:
+        if m.strong and len(m.candidates) == 1:
+            support.update(d.id for d in gaz.chain(m.candidates[0]))
+    scores = {d.id: sum(support[a.id] for a in gaz.chain(d)[:-1]) for d in divisions}
+    best = max(scores.values())
+    return [d for d in divisions if scores[d.id] == best] if best > 0 else divisions
+
+
+def _common_ancestor(divisions: list[Division], gaz: Gazetteer) -> Division | None:
+    chains = [gaz.chain(d) for d in divisions]
+    common = None
+    for level in zip(*chains):
+        if any(d.id != level[0].id for d in level):
+            break
+        common = level[0]
+    return common
+
+
+def resolve_phrase(phrase: list[Mention], gaz: Gazetteer) -> list[Division]:
+    """Candidates of the last name that fit under the names before it (河北省 … 新华区)."""
+    candidates = list(phrase[-1].candidates)
+    for m in phrase[:-1]:
+        above = {d.id for d in m.candidates}
+        narrowed = [c for c in candidates if any(a.id in above for a in gaz.chain(c))]
+        candidates = narrowed or candidates
+    return candidates
+
+
+def _phrases(mentions: list[Mention], text: str) -> list[list[Mention]]:
+    """Runs of names written one after another (河北省沧州市献县), gaps of spaces only."""
+    runs: list[list[Mention]] = []
+    for m in mentions:
+        if runs and not text[runs[-1][-1].end:m.start].strip():
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def _anonymised_level(text: str) -> str | None:
+    """The level hidden behind placeholders like xx市 or **县, the most frequent one."""
+    levels = Counter(m.group(1) for m in ANONYMISED.finditer(text))
+    return levels.most_common(1)[0][0] if levels else None
+
+
+# --- the vote -----------------------------------------------------------------------
+
+@dataclass
+class _Tally:
+    """Votes for one prefecture-level group (a city, a 直辖市, a 省直辖县 or special area)."""
+
+    division: Division
+    strong: float = 0.0
+    weak: float = 0.0
+    names: Counter | None = None  # name -> occurrences, for the evidence
+    places: Counter | None = None  # division id -> strong occurrences
+
+    @property
+    def score(self) -> float:
+        # Ordinary-word and embedded names only count next to real evidence.
+        return self.strong + self.weak if self.strong > 0 else 0.0
+
+
+def vote_region(mentions: list[Mention], gaz: Gazetteer,
+                anonymised: str | None = None) -> Region | None:
+    """The prefecture (or county, or province) most of the text's names point to."""
+    groups, provinces = _tally(mentions, gaz)
+    ranked = sorted(groups.values(), key=lambda t: t.score, reverse=True)
+    total = sum(t.score for t in ranked)
+    if ranked and _wins(ranked, total):
+        return _group_region(ranked[0], total, gaz, anonymised)
+    for t in ranked:
+        province = gaz.province_of(t.division)
+        provinces[province.id] = provinces.get(province.id, 0.0) + t.score
+    return _province_region(provinces, gaz)
+
+
+def _wins(ranked: list[_Tally], total: float) -> bool:
+    best = ranked[0].score
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    return best >= MIN_VOTE and best >= 2 * second and best >= 0.5 * total
+
+
+def _repeat_weight(occurrences: int) -> float:
+    """A division counts once; repeats add a little, up to double."""
+    return min(1.0 + 0.25 * (occurrences - 1), 2.0)
+
+
+def _tally(mentions: list[Mention], gaz: Gazetteer) -> tuple[dict[int, _Tally], dict[int, float]]:
+    """Votes per group and per province, each division counted once with a repeat bonus."""
+    by_key: dict[tuple, list[Mention]] = {}
+    for m in mentions:
+        if m.candidates:
+            by_key.setdefault(tuple(d.id for d in m.candidates), []).append(m)
+    anchors = _anchors(mentions, gaz)
+    groups: dict[int, _Tally] = {}
+    provinces: dict[int, float] = {}
+    for key, ms in by_key.items():
+        targets = _targets(ms[0].candidates, anchors, gaz)
+        if not targets or len(targets) > MAX_CANDIDATES:
+            continue
+        strong = [m for m in ms if m.strong]
+        weight = _repeat_weight(len(ms)) / len(targets)
+        for target, division in targets.items():
+            if division.level == "province":
+                provinces[target] = provinces.get(target, 0.0) + (weight if strong else 0.0)
+                continue
+            t = groups.setdefault(target, _Tally(gaz.get(target), names=Counter(), places=Counter()))
+            if strong:
+                t.strong += weight
+                t.places[division.id] += len(strong)
+            else:
+                t.weak += weight
+            t.names.update(m.name for m in ms)
+    return groups, provinces
+
+
+def _anchors(mentions: list[Mention], gaz: Gazetteer) -> set[int]:
+    """Provinces and groups named by strong, unambiguous mentions."""
+    anchors = set()
+    for m in mentions:
+        if m.strong and len(m.candidates) == 1:
+            division = m.candidates[0]
+            anchors.add(gaz.province_of(division).id)
+            group = group_of(division, gaz)
+            if group is not None:
+                anchors.add(group.id)
+    return anchors
+
+
+def _targets(candidates, anchors: set[int], gaz: Gazetteer) -> dict[int, Division]:
+    """Group id (or province id) -> candidate, narrowed to anchored groups or provinces."""
+    def target(d: Division) -> int:
+        group = group_of(d, gaz)
+        return group.id if group is not None else d.id
+
+    for narrow in (lambda d: target(d) in anchors,
+                   lambda d: gaz.province_of(d).id in anchors,
+                   lambda d: True):
+        kept = [d for d in candidates if narrow(d)]
+        if kept:
+            return {target(d): d for d in kept}
+    return {}
+
+
+def group_of(division: Division, gaz: Gazetteer) -> Division | None:
+    """The prefecture-level unit a division votes for; None for a province."""
+    if division.level == "province":
+        return None
+    city = gaz.city_of(division)
+    if city is not None:
+        return city
+    province = gaz.province_of(division)
+    return province if _is_municipality(province) else division
+
+
+def _group_region(t: _Tally, total: float, gaz: Gazetteer, anonymised: str | None) -> Region:
+    """The winning group's region, narrowed to a county that dominates the text."""
+    share = t.score / total
+    distinct = len(t.places) or 1
+    confidence = min(0.85, 0.35 + 0.1 * distinct) * share
+    division = t.division
+    county = _dominant_county(t, gaz)
+    if county is not None and anonymised not in ("市", "州", "盟"):
+        division = county
+    evidence = [f"{n} ×{c}" if c > 1 else n for n, c in t.names.most_common(12)]
+    return region_of(division, gaz, confidence, evidence)
+
+
+def _dominant_county(t: _Tally, gaz: Gazetteer) -> Division | None:
+    """A county named at least three times and twice as often as anything else in the group."""
+    ranked = t.places.most_common()
+    if not ranked:
+        return None
+    top_id, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0
+    division = gaz.get(top_id)
+    if division.level == "county" and top >= 3 and top >= 2 * second and top * 2 >= sum(t.places.values()):
+        return division
+    return None
+
+
+def _province_region(provinces: dict[int, float], gaz: Gazetteer) -> Region | None:
+    """A province-level answer when the names agree on a province but not on a city."""
+    if not provinces:
+        return None
+    best_id = max(provinces, key=provinces.get)
+    best, total = provinces[best_id], sum(provinces.values())
+    if best < 3 or best < 0.6 * total:
+        return None
+    province = gaz.get(best_id)
+    return region_of(province, gaz, 0.4 * best / total, [f"names in {province.name}"])
+
+
+def _is_municipality(province: Division) -> bool:
+    """北京, 天津, 上海, 重庆: province-level cities whose districts sit under the province."""
+    return province.level == "province" and province.name.endswith("市")
+
+
+def region_of(division: Division, gaz: Gazetteer, confidence: float,
+              evidence: list[str]) -> Region:
+    """A Region naming the division and its ancestors; a 直辖市 is both province and city."""
+    chain = gaz.chain(division)
+    province = chain[0]
+    city = next((d for d in chain if d.level == "city"), None)
+    level = division.level
+    if _is_municipality(province):
+        city = province
+        level = "city" if division.level == "province" else level
+    county = division if division.level == "county" else None
+    return Region(
+        province=province.name,
+        city=city.name if city else None,
+        county=county.name if county else None,
+        code=division.code,
+        level=level,
+        confidence=round(max(0.05, min(confidence, 1.0)), 2),
+        evidence=evidence,
+    )
