@@ -22,6 +22,7 @@ import re
 from datetime import date, timedelta
 
 MIN_YEAR, MAX_YEAR = 1900, 2099
+RELATIVE_MAX_CHARS = 30  # a relative date is trusted only in a short date field
 
 # Full-width digits keep the same length when folded, so match offsets stay valid.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
@@ -161,6 +162,8 @@ def parse_date(text: str, saved_at: str | None = None) -> str | None:
         return compact[0][2]
     if _YEAR_MONTH.search(text.translate(_FULLWIDTH)):
         return None  # "2019年4月" names a month, not a day; do not guess
+    if len(text.strip()) > RELATIVE_MAX_CHARS:
+        return None  # 昨天 inside a sentence is not the date of the page
     return parse_relative(text, saved_at)
 
 

@@ -58,6 +58,7 @@ _HIGH_BYTES = bytes(range(0x80, 0x100))
 _BINARY_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 # Characters lxml and the index refuse; a few stray ones are removed, not fatal.
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
 _FALLBACKS = ("gb18030", "big5hkscs", "utf-8")  # least damaged wins when nothing agrees
 _MAGIC = (
     (b"%PDF-", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
@@ -152,20 +153,16 @@ def _utf16_without_bom(data: bytes) -> _Reading | None:
     even, odd = head[0::2].count(0), head[1::2].count(0)
     if max(even, odd) < len(head) // 5 or min(even, odd) > max(even, odd) // 10:
         return None
-    return _read(data, "utf-16-be" if even > odd else "utf-16-le", _allowed_errors(data))
+    return _read(data, "utf-16-be" if even > odd else "utf-16-le", _allowed_errors(_count_high(data)))
 
 
 def _count_high(data: bytes) -> int:
     return len(data) - len(data.translate(None, _HIGH_BYTES))
 
 
-def _allowed_errors(data: bytes) -> int:
+def _allowed_errors(high_bytes: int) -> int:
     """How many invalid sequences still count as "the bytes agree": about 1 per 1000 non-ASCII bytes."""
-    return 1 + _count_high(data) // 1000
-
-
-def _non_ascii_chars(text: str) -> int:
-    return len(text) - len(text.encode("ascii", "ignore"))
+    return 1 + high_bytes // 1000
 
 
 def _best(readings: list[_Reading | None]) -> _Reading | None:
@@ -219,11 +216,14 @@ def _detected(data: bytes) -> list[str]:
 
 def _choose(data: bytes, labels: list[str]) -> _Reading:
     """The reading of BOM-less text bytes that the evidence supports best."""
-    allowed = _allowed_errors(data)
+    high_bytes = _count_high(data)
+    allowed = _allowed_errors(high_bytes)
     utf8 = _read(data, "utf-8", allowed)
     # Other charsets almost never produce valid UTF-8 by chance, so it beats a declaration.
-    if utf8 and (utf8.errors == 0 or utf8.cut_last) and _non_ascii_chars(utf8.text) >= MIN_UTF8_CHARS:
-        return utf8
+    if utf8 and (utf8.errors == 0 or utf8.cut_last):
+        non_ascii_chars = len(utf8.text) - (len(data) - high_bytes)
+        if non_ascii_chars >= MIN_UTF8_CHARS:
+            return utf8
     declared = dict.fromkeys(c for label in labels for c in codec_family(label))
     readings = [utf8 if codec == "utf-8" else _read(data, codec, allowed) for codec in declared]
     found = _best(readings + [utf8])
@@ -237,7 +237,7 @@ def _choose(data: bytes, labels: list[str]) -> _Reading:
     return _best([_read(data, codec, len(data)) for codec in _FALLBACKS])
 
 
-def _finish(reading: _Reading, labels: list[str]) -> DecodedPage:
+def _finish(reading: _Reading, labels: list[str], data: bytes) -> DecodedPage:
     """Wrap a reading as a DecodedPage with warnings a researcher can act on."""
     warnings = []
     if reading.cut_last:
@@ -251,7 +251,9 @@ def _finish(reading: _Reading, labels: list[str]) -> DecodedPage:
         warnings.append(f"declared charset {', '.join(labels)} does not match the bytes; "
                         f"decoded as {reading.codec}")
     text = reading.text
-    if _CONTROL_CHARS.search(text):
+    # Looking for control bytes is ten times faster than searching the text, and
+    # in the codecs we use a control character can only come from its own byte.
+    if len(data.translate(None, _CONTROL_BYTES)) < len(data) and _CONTROL_CHARS.search(text):
         count = len(_CONTROL_CHARS.findall(text))
         text = _CONTROL_CHARS.sub("", text)
         warnings.append(f"{count} control character{'s' if count > 1 else ''} removed")
@@ -266,11 +268,11 @@ def decode_bytes(data: bytes, declared: str | None = None, kind: str = "html") -
     labels = [container] if container else []
     reading = _from_bom(data) or _utf16_without_bom(data)
     if reading:
-        return _finish(reading, [])
+        return _finish(reading, [], data)
     _check_not_binary(data)
     if kind == "html":
         labels = list(dict.fromkeys(labels + declared_charsets(data)))
-    return _finish(_choose(data, labels), labels)
+    return _finish(_choose(data, labels), labels, data)
 
 
 def decode_page(doc: SourceDoc) -> DecodedPage:

@@ -168,7 +168,7 @@ def _first_text(el, selector: str | None) -> str:
     for found in css(selector)(el):
         text = visible_text(found)
         if text:
-            return re.sub(r"^发表于\s*", "", text)
+            return re.sub(r"^发表于\s*[:：]?\s*", "", text)
     return ""
 
 

@@ -31,6 +31,7 @@ STOPNAMES_FILE = DATA_DIR / "region_stopnames.yaml"
 LEVELS = ("province", "city", "county")
 LATEST_YEAR = 2024  # last year covered by the MCA lists
 
+AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
 # Longest first, so that 自治县 goes before 县 and 新区 before 区.
 SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "工矿区", "矿区", "郊区",
             "城区", "林区", "特区", "地区", "新区", "省", "市", "县", "区", "旗", "盟")
@@ -90,7 +91,11 @@ def short_names(full: str) -> list[str]:
         stem = stem[: m.start()]
     if stem.endswith("族") and _ETHNIC_TAIL.fullmatch(stem):
         stem = stem[:-1]  # 东乡族自治县, 鄂温克族自治旗: the people's name is the short name
-    return [stem] if len(stem) >= 2 else []
+    if len(stem) < 2:
+        return []
+    # Autonomous units are also written with the plain suffix: 甘孜州, 孟村县.
+    plain = next((p for a, p in AUTONOMOUS if full.endswith(a)), None)
+    return [stem, stem + plain] if plain else [stem]
 
 
 def prefix_index(names) -> dict[str, tuple[str, ...]]:
@@ -163,7 +168,11 @@ def short_names(full: str) -> list[str]:
         stem = stem[: m.start()]
     if stem.endswith("族") and _ETHNIC_TAIL.fullmatch(stem):
         stem = stem[:-1]  # 东乡族自治县, 鄂温克族自治旗: the people's name is the short name
-    return [stem] if len(stem) >= 2 else []
+    if len(stem) < 2:
+        return []
+    # Autonomous units are also written with the plain suffix: 甘孜州, 孟村县.
+    plain = next((p for a, p in AUTONOMOUS if full.endswith(a)), None)
+    return [stem, stem + plain] if plain else [stem]
 
 
 def trie_pattern(words: list[str]) -> re.Pattern:

@@ -132,8 +132,11 @@ def preview(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def block_paragraphs(top, skip=None) -> list[str]:
-    """Split an element's text into paragraphs at block elements and <br>."""
+def block_paragraphs(top, skip=None, inline_sep: str = "") -> list[str]:
+    """Split an element's text into paragraphs at block elements and <br>.
+
+    inline_sep, when given, marks where inline elements start and end (used to cut
+    'label：value' pairs at the value's own element)."""
     out: list[str] = []
     buf: list[str] = []
 
@@ -154,7 +157,9 @@ def block_paragraphs(top, skip=None) -> list[str]:
             if tag in BLOCK_TAGS or tag == "br":
                 flush()
             elif tag in CELL_TAGS:
-                buf.append(" ")
+                buf.append(" " + inline_sep)
+            elif inline_sep and el is not top:
+                buf.append(inline_sep)
             if el.text:
                 buf.append(el.text)
         else:
@@ -163,6 +168,8 @@ def block_paragraphs(top, skip=None) -> list[str]:
                 flush()
             elif skipped and tag in BLOCK_TAGS:
                 flush()
+            elif inline_sep and el is not top:
+                buf.append(inline_sep)
             if el is not top and el.tail:
                 buf.append(el.tail)
     flush()

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 from archive.decode import DecodeError, decode_page
 from archive.enrich import enrich
 from archive.extract import extract_page
-from archive.records import Report, SourceDoc, SourceError
+from archive.records import DecodedPage, Enrichment, Extracted, Report, SourceDoc, SourceError
 from archive.store import Store, now_iso, sha256_of
 
 
@@ -43,15 +43,28 @@ class IngestSummary:
         return "\n".join(lines)
 
 
-def build_report(doc: SourceDoc, report_id: str, sha256: str) -> Report:
-    """Decode, extract and enrich one page into a Report (no side effects)."""
-    page = decode_page(doc)
+class PageError(ValueError):
+    """A page that cannot become a report; the message says why, in plain words."""
+
+
+def read_page(doc: SourceDoc) -> tuple[DecodedPage, Extracted, Enrichment]:
+    """Decode, extract and enrich one page (no side effects)."""
+    try:
+        page = decode_page(doc)
+    except DecodeError as exc:
+        raise PageError(f"cannot decode: {exc}") from exc
     ex = extract_page(page.text, kind=doc.kind, url=doc.url, saved_at=doc.saved_at)
+    if not ex.paragraphs and not ex.title:
+        raise PageError("no text found in the page")
     ex.warnings = page.warnings + ex.warnings
     ex.url = ex.url or doc.url
+    return page, ex, enrich(ex)
+
+
+def build_report(doc: SourceDoc, report_id: str, sha256: str) -> Report:
+    page, ex, en = read_page(doc)
     return Report(id=report_id, sha256=sha256, source_path=doc.path, url=ex.url,
-                  extracted=ex, enrichment=enrich(ex), ingested_at=now_iso(),
-                  encoding=page.encoding)
+                  extracted=ex, enrichment=en, ingested_at=now_iso(), encoding=page.encoding)
 
 
 def ingest_one(store: Store, doc: SourceDoc) -> FileResult:
@@ -61,10 +74,8 @@ def ingest_one(store: Store, doc: SourceDoc) -> FileResult:
         return FileResult(doc.path, "duplicate", id=existing)
     try:
         report = build_report(doc, store.new_id(sha), sha)
-    except DecodeError as exc:
-        return FileResult(doc.path, "failed", reason=f"cannot decode: {exc}")
-    if not report.extracted.paragraphs and not report.extracted.title:
-        return FileResult(doc.path, "failed", reason="no text found in the page")
+    except PageError as exc:
+        return FileResult(doc.path, "failed", reason=str(exc))
     store.keep_original(doc.original)
     store.add(report, doc.kind)
     return FileResult(doc.path, "ingested", id=report.id, title=report.extracted.title)

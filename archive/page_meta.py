@@ -24,6 +24,7 @@ URL_METAS = ("url", "og:url")
 TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|\s-\s|::|»)\s*")
 _CJK = r"\u4e00-\u9fff"
 _GENERIC_LABEL = re.compile(rf"(?:^|(?<=\s)|(?<=[|｜]))[{_CJK}]{{2,6}}\s*[:：]")
+SEP = "\u2063"  # invisible separator: marks inline element edges in metadata lines
 _FOOTER = re.compile(r"footer|foot\b|copyright|bottom|gmt", re.IGNORECASE)
 
 
@@ -55,8 +56,12 @@ def meta_tags(root) -> dict[str, str]:
 def label_pattern(labels: dict[str, str]) -> re.Pattern:
     """One regex for all labels, longest first, tolerating spaces inside (索 引 号)."""
     names = sorted(labels, key=len, reverse=True)
-    alts = "|".join(r"\s*".join(map(re.escape, name)) for name in names)
-    return re.compile(rf"(?<![{_CJK}])(?P<label>{alts})\s*(?P<colon>[:：]?)")
+    # a two-character label (时间) must not be the tail of a longer word (成文时间)
+    alts = "|".join(
+        (rf"(?<![{_CJK}])" if len(name) <= 2 else "") + r"\s*".join(map(re.escape, name))
+        for name in names
+    )
+    return re.compile(rf"(?P<label>{alts})\s*(?P<colon>[:：]?)")
 
 
 def _canonical_label(raw: str) -> str:
@@ -78,10 +83,12 @@ def inline_fields(lines: list[str], labels: dict[str, str]) -> list[tuple[str, s
             other = _GENERIC_LABEL.search(value)
             if other:
                 value = value[: other.start()]
+            # the value ends where its own element ends: 来源：<a>晨报</a><span>记者 李明</span>
+            value = value.lstrip(SEP + " ：:").split(SEP)[0]
             colon = bool(m.group("colon"))
             if not colon and labels.get(label) not in ("publish_date", "written_date"):
                 continue  # only dates may follow a bare label (发表于 2019-4-26)
-            found.append((label, value.strip(" |｜\t"), line))
+            found.append((label, value.strip(" |｜\t"), plain(line)))
     return found
 
 
@@ -99,6 +106,7 @@ def cell_fields(root, labels: dict[str, str]) -> list[tuple[str, str, str]]:
 
 
 def _page_lines(root) -> list[str]:
+    """The page's lines outside footers, inline element edges marked with SEP."""
     body = root.find("body")
     top = body if body is not None else root
 
@@ -106,17 +114,27 @@ def _page_lines(root) -> list[str]:
         cue = cue_of(el)
         return bool(cue and _FOOTER.search(cue)) or el.tag == "footer"
 
-    return block_paragraphs(top, skip)
+    lines = block_paragraphs(top, skip, inline_sep=SEP)
+    return [line for line in (_squeeze(line) for line in lines) if line.replace(SEP, "").strip()]
 
 
-def labelled(root, labels: dict[str, str], areas: tuple[str, ...] = (),
+def _squeeze(line: str) -> str:
+    """Collapse runs of separators and spaces so values can be cut at element edges."""
+    return re.sub(rf"\s*{SEP}[\s{SEP}]*", SEP, line).strip(SEP + " ")
+
+
+def plain(line: str) -> str:
+    return norm_space(line.replace(SEP, " "))
+
+
+def labelled(root, lines: list[str], labels: dict[str, str], areas: tuple[str, ...] = (),
              saved_at: str | None = None) -> dict[str, tuple[str, str]]:
     """field -> (value, where), the first label in map order that holds a value."""
     candidates = cell_fields(root, labels)
     for selector in areas:
         for el in css(selector)(root):
-            candidates += inline_fields(block_paragraphs(el), labels)
-    candidates += inline_fields(_page_lines(root), labels)
+            candidates += inline_fields(block_paragraphs(el, inline_sep=SEP), labels)
+    candidates += inline_fields(lines, labels)
     return pick_fields(candidates, labels, saved_at)
 
 
@@ -247,7 +265,8 @@ def read_meta(root, config: SiteConfig | None, labels: dict[str, str],
     metas = meta_tags(root)
     meta = PageMeta()
     meta.title, meta.sources["title"] = find_title(root, metas, config)
-    fields = labelled(root, labels, config.meta_area if config else (), saved_at)
+    lines = _page_lines(root)
+    fields = labelled(root, lines, labels, config.meta_area if config else (), saved_at)
     _apply_selected(meta, root, config, saved_at)
     if meta.publish_date is None:  # a <meta> date beats a loose visible 时间： label
         found = _date_from_metas(metas, saved_at)
@@ -257,8 +276,12 @@ def read_meta(root, config: SiteConfig | None, labels: dict[str, str],
     if "title" in fields and meta.sources["title"] in ("<title> minus site suffix", "none", "first h1/h2"):
         meta.title, meta.sources["title"] = fields["title"]
     _apply_metas(meta, metas)
-    meta.attachments = find_attachments(root, url)
+    if meta.publish_date is None:
+        found = date_near_title([plain(line) for line in lines], meta.title, saved_at)
+        if found:
+            meta.publish_date, meta.sources["publish_date"] = found
     meta.url, meta.sources["url"] = find_canonical(root, metas, url)
+    meta.attachments = find_attachments(root, url or meta.url)
     return meta
 
 
@@ -284,3 +307,22 @@ def _apply_metas(meta: PageMeta, metas: dict[str, str]) -> None:
         for name in ISSUER_METAS[:1]:
             if metas.get(name):
                 meta.issuer, meta.sources["issuer"] = metas[name], f"meta {name}"
+
+
+_NOT_A_DATE_LINE = re.compile(r"GMT|UTC|©|&copy;|copyright|版权|备案|ICP|Processed in", re.IGNORECASE)
+
+
+def date_near_title(lines: list[str], title: str, saved_at: str | None = None) -> tuple[str, str] | None:
+    """An unlabelled date on a short line just below (or above) the title line."""
+    if not title:
+        return None
+    key = title.replace(" ", "")
+    for i, line in enumerate(lines):
+        if key and key in line.replace(" ", "") and len(line) <= len(title) + 20:
+            for near in lines[i + 1:i + 5] + lines[max(0, i - 2):i]:
+                if len(near) <= 100 and not _NOT_A_DATE_LINE.search(near):
+                    value = parse_date(near, saved_at)
+                    if value:
+                        return value, f"date near the title ({near[:40]})"
+            return None
+    return None

@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Iterator
 
 from archive.decode import DecodeError, decode_page
-from archive.enrich import enrich
 from archive.explain import explain_page
-from archive.extract import extract_page
-from archive.ingest import IngestSummary, build_report, ingest_sources
+from archive.ingest import IngestSummary, PageError, build_report, ingest_sources, read_page
 from archive.records import SourceDoc, SourceError
 from archive.sources import iter_sources
 from archive.store import Store
@@ -49,14 +47,11 @@ def extract_paths(paths: list[str]) -> Iterator[dict]:
             yield _row(item.path, error=item.reason)
             continue
         try:
-            page = decode_page(item)
-        except DecodeError as exc:
-            yield _row(item.path, error=f"cannot decode: {exc}")
+            _page, ex, en = read_page(item)
+        except PageError as exc:
+            yield _row(item.path, error=str(exc))
             continue
-        ex = extract_page(page.text, kind=item.kind, url=item.url, saved_at=item.saved_at)
-        ex.warnings = page.warnings + ex.warnings
-        en = enrich(ex)
-        yield _row(item.path, ex=ex, en=en, url=ex.url or item.url)
+        yield _row(item.path, ex=ex, en=en, url=ex.url)
 
 
 def _row(path: str, ex=None, en=None, url=None, error=None) -> dict:

@@ -25,8 +25,9 @@ from archive.gazetteer import LATEST_YEAR, Division, Gazetteer, load_gazetteer
 from archive.records import Extracted, Region
 
 FIRST_YEAR = 1981  # first year of the MCA lists
-CONFIDENCE = {"config": 0.95, "issuer": 0.9, "title": 0.8, "header": 0.75}
+CONFIDENCE = {"config": 0.95, "issuer": 0.9, "title": 0.8, "header": 0.75, "title subject": 0.6}
 MIN_VOTE = 2.0  # a group needs two distinct names, or one name repeated often
+WEAK_WEIGHT = 0.5  # an ordinary-word or embedded name is half a vote, and never alone
 MAX_CANDIDATES = 4  # a name shared by more divisions than this says nothing
 HEADER_LINES = 3  # lines at each end of the text searched for an issuing body
 HEADER_LINE_CHARS = 40
@@ -36,7 +37,9 @@ ORG_WORDS = re.compile(
     r"^[\u4e00-\u9fff]{0,12}?(?:人民政府|政府|委员会|管委会|管理委员会|管理局|办公室|办公厅"
     r"|党委|党工委|人大|政协|法院|检察院|局|厅|委|办|中心|站|所|处)")
 ANONYMISED = re.compile(r"(?:[xXｘＸ×＊*]{1,4}|某)(省|市|县|区|州|盟|旗)")
-PARTY_PREFIX = re.compile(r"^\s*(?:中共|中国共产党)")
+PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)")
+LABEL_PREFIX = re.compile(r"^(?:发布机构|发文机关|发文单位|发布单位|信息来源|来源|主办单位)\s*[:：]\s*")
+MEDIA = re.compile(r"报|网|新闻|电视|广播|频道|传媒")  # newspapers and sites are not issuers
 # Characters after which a two-character name still starts a word (在黄骅, 赴任丘).
 BOUNDARY_CHARS = set("在到赴于至从往去回驻与和及同跟向对由是为省市县区州")
 ADMIN_SUFFIX = set("省市县区州盟旗镇乡")
@@ -107,7 +110,7 @@ def _from_config(config_region: str | None, gaz: Gazetteer, years: list[int]) ->
     if not config_region:
         return None
     found = find_mentions(config_region, gaz, years)
-    divisions = resolve_phrase(found, gaz) if found else []
+    divisions = resolve_phrase(found, gaz)[1] if found else []
     if len(divisions) != 1:
         return None
     return region_of(divisions[0], gaz, CONFIDENCE["config"], [f"config: {config_region}"])
@@ -115,23 +118,29 @@ def _from_config(config_region: str | None, gaz: Gazetteer, years: list[int]) ->
 
 def _from_issuer(issuer: str | None, gaz: Gazetteer, years: list[int],
                  context: list[Mention]) -> Region | None:
-    """The 发布机构 field: a central body, or a place at its start."""
+    """The 发布机构 field: a central body, or a place followed by 局/政府/委员会..."""
     if not issuer:
         return None
-    return _issuer_region(issuer, "issuer", gaz, years, context)
+    body = _strip_labels(issuer)
+    if _starts_with_national(body, gaz, years):
+        return _national("issuer", issuer)
+    return _issuing_body(body, "issuer", gaz, years, context)
 
 
 def _from_title(title: str, gaz: Gazetteer, years: list[int],
                 context: list[Mention]) -> Region | None:
-    """A central body opening the title, or the first place phrase in it."""
-    if not title:
+    """A central body or an issuing body opening the title, else the first place in it."""
+    body = _strip_labels(title)
+    if not body:
         return None
-    region = _issuer_region(title, "title", gaz, years, context)
+    if _starts_with_national(body, gaz, years):
+        return _national("title", title)
+    region = _issuing_body(body, "title", gaz, years, context)
     if region:
         return region
-    phrases = _phrases([m for m in find_mentions(title, gaz, years) if m.strong], title)
-    for phrase in phrases:
-        region = _decide(phrase, "title", title, gaz, context)
+    found = [m for m in find_mentions(body, gaz, years) if m.strong]
+    for phrase in _phrases(found, body):
+        region = _decide(phrase, "title", body, CONFIDENCE["title subject"], gaz, context)
         if region:
             return region
     return None
@@ -139,55 +148,68 @@ def _from_title(title: str, gaz: Gazetteer, years: list[int],
 
 def _from_header_lines(paragraphs: list[str], gaz: Gazetteer, years: list[int],
                        context: list[Mention]) -> Region | None:
-    """An issuing body (place + 局/政府/委员会...) on a short first or last line."""
+    """An issuing body alone on one of the first or last short lines (a letterhead, a signature)."""
     ends = paragraphs[:HEADER_LINES] + paragraphs[-HEADER_LINES:]
-    for line in (p.strip() for p in ends):
-        if not line or len(line) > HEADER_LINE_CHARS:
-            continue
-        found = [m for m in find_mentions(line, gaz, years) if m.strong]
-        for phrase in _phrases(found, line):
-            if ORG_WORDS.match(line[phrase[-1].end:]):
-                region = _decide(phrase, "header", line, gaz, context)
-                if region:
-                    return region
+    for line in (_strip_labels(p) for p in ends):
+        if line and len(line) <= HEADER_LINE_CHARS:
+            region = _issuing_body(line, "header", gaz, years, context)
+            if region:
+                return region
     return None
 
 
-def _issuer_region(text: str, source: str, gaz: Gazetteer, years: list[int],
-                   context: list[Mention]) -> Region | None:
-    """National for a central body at the start of `text`, else the place opening it."""
-    body = PARTY_PREFIX.sub("", text).strip()
-    found = find_mentions(body, gaz, years)
-    if _starts_with_national(body, gaz, found):
-        return Region(None, None, None, None, "national", CONFIDENCE[source],
-                      [f"{source}: {text.strip()}"])
-    if source == "issuer" and found and found[0].start == 0:
-        return _decide(_phrases(found, body)[0], source, text, gaz, context)
-    return None
+def _strip_labels(text: str) -> str:
+    """Text without a leading field label (来源：) or party prefix (中共)."""
+    return PARTY_PREFIX.sub("", LABEL_PREFIX.sub("", text.strip())).strip()
 
 
-def _starts_with_national(text: str, gaz: Gazetteer, found: list[Mention]) -> bool:
+def _national(source: str, text: str) -> Region:
+    return Region(None, None, None, None, "national", CONFIDENCE[source], [f"{source}: {text.strip()}"])
+
+
+def _issuing_body(line: str, source: str, gaz: Gazetteer, years: list[int],
+                  context: list[Mention]) -> Region | None:
+    """The region of a line that opens with a place and an organisation (阳江市教育局)."""
+    found = [m for m in find_mentions(line, gaz, years) if m.strong]
+    if not found or found[0].start != 0:
+        return None
+    phrase = _phrases(found, line)[0]
+    used, _ = resolve_phrase(phrase, gaz)
+    org = ORG_WORDS.match(line[used[-1].end:])
+    if not org or MEDIA.search(org.group()):
+        return None  # 上海奉贤, 北京青年报: a place, but no issuing body
+    return _decide(used, source, line, CONFIDENCE[source], gaz, context)
+
+
+def _starts_with_national(text: str, gaz: Gazetteer, years: list[int]) -> bool:
     """True if `text` opens with a central body that is not followed by a place (a branch)."""
     body = next((b for b in sorted(gaz.national_bodies, key=len, reverse=True)
                  if text.startswith(b)), None)
     if body is None or text[len(body):len(body) + 1] == "门":  # 教育部门 is any education office
         return False
-    return not any(m.start == len(body) for m in found)
+    return not any(m.start == len(body) for m in find_mentions(text, gaz, years))
 
 
-def _decide(phrase: list[Mention], source: str, label: str, gaz: Gazetteer,
-            context: list[Mention]) -> Region | None:
+def _decide(phrase: list[Mention], source: str, label: str, confidence: float,
+            gaz: Gazetteer, context: list[Mention]) -> Region | None:
     """The region of a place phrase, using the rest of the text to split ambiguous names."""
-    divisions = resolve_phrase(phrase, gaz)
+    divisions = resolve_phrase(phrase, gaz)[1]
     evidence = [f"{source}: {label.strip()}"]
-    confidence = CONFIDENCE[source]
     if len(divisions) > 1:
-        divisions = _prefer_supported(divisions, gaz, context)
+        divisions = _highest(divisions, gaz) or _prefer_supported(divisions, gaz, context)
         confidence -= 0.15
     if len(divisions) == 1:
         return region_of(divisions[0], gaz, confidence, evidence)
     common = _common_ancestor(divisions, gaz)
     return region_of(common, gaz, confidence - 0.2, evidence) if common else None
+
+
+def _highest(divisions: list[Division], gaz: Gazetteer) -> list[Division]:
+    """The one candidate above all others (甘孜 the 州 over 甘孜县 inside it), if any."""
+    for d in divisions:
+        if all(d.id in {a.id for a in gaz.chain(o)} for o in divisions):
+            return [d]
+    return []
 
 
 def _prefer_supported(divisions: list[Division], gaz: Gazetteer,
@@ -212,14 +234,20 @@ def _common_ancestor(divisions: list[Division], gaz: Gazetteer) -> Division | No
     return common
 
 
-def resolve_phrase(phrase: list[Mention], gaz: Gazetteer) -> list[Division]:
-    """Candidates of the last name that fit under the names before it (河北省 … 新华区)."""
-    candidates = list(phrase[-1].candidates)
-    for m in phrase[:-1]:
-        above = {d.id for d in m.candidates}
-        narrowed = [c for c in candidates if any(a.id in above for a in gaz.chain(c))]
-        candidates = narrowed or candidates
-    return candidates
+def resolve_phrase(phrase: list[Mention], gaz: Gazetteer) -> tuple[list[Mention], list[Division]]:
+    """The leading names that nest (河北省 沧州市 献县) and the divisions they lead to.
+
+    A name that does not fit under the ones before it ends the phrase: in
+    平潭综合实验区君山片区 the 君山 is a 片区, not 岳阳's 君山区.
+    """
+    used, candidates = phrase[:1], list(phrase[0].candidates)
+    for m in phrase[1:]:
+        above = {d.id for d in candidates}
+        narrowed = [c for c in m.candidates if any(a.id in above for a in gaz.chain(c))]
+        if not narrowed:
+            break
+        used, candidates = used + [m], narrowed
+    return used, candidates
 
 
 def _phrases(mentions: list[Mention], text: str) -> list[list[Mention]]:
@@ -306,7 +334,7 @@ def _tally(mentions: list[Mention], gaz: Gazetteer) -> tuple[dict[int, _Tally], 
                 t.strong += weight
                 t.places[division.id] += len(strong)
             else:
-                t.weak += weight
+                t.weak += weight * WEAK_WEIGHT
             t.names.update(m.name for m in ms)
     return groups, provinces
 

@@ -65,6 +65,11 @@ def test_vague_relative_dates_are_not_guessed():
     assert parse_relative("去年", "2020-03-01") is None
 
 
+def test_relative_words_inside_running_text_are_not_dates():
+    sentence = "昨天，全市教育系统召开会议，部署下一阶段的校园安全工作和教师培训工作。"
+    assert parse_date(sentence, saved_at="2020-03-01") is None
+
+
 def test_absolute_date_wins_over_relative_text():
     assert parse_date("3 天前 2019-4-26 14:58", saved_at="2020-03-01") == "2019-04-26"
 
@@ -140,6 +145,9 @@ SPAN_13TH = [2016, 2017, 2018, 2019, 2020]
     ("2019工作总结", None, [2019], []),
     ("关于2020年预算执行情况和2021年预算草案的报告", None, [2020], [2021]),
     ("2019年教育统计公报", None, [2019], []),
+    ("2019年人口和计划生育情况", None, [2019], []),  # 计划生育 is not a plan
+    ("2020年高考报名须知", "2019-12-01", [], [2020]),  # no kind word, after publish year
+    ("2019年高考录取揭晓", "2019-07-20", [2019], []),
 ])
 def test_years_from_the_title(title, publish_date, report, plan):
     assert infer_years(title, [], publish_date) == (report, plan)

@@ -182,6 +182,15 @@ def test_mhtml_base64_main_part():
     assert (doc.charset, doc.saved_at) == ("utf-8", "2019-12-02")
 
 
+def test_mhtml_8bit_part_keeps_its_bytes():
+    html = NOTICE.encode("gbk")
+    mhtml = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
+             b"Content-Type: text/html; charset=GBK\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+             + html + b"\r\n--b--\r\n")
+    [doc] = iter_upload("notice.mht", mhtml)
+    assert (doc.content, doc.charset, doc.url) == (html, "gbk", None)
+
+
 def test_mhtml_start_parameter_names_the_main_part():
     mhtml = CHROME_MHTML.replace("{html}", "<p>x</p>").replace(
         'type="text/html";', 'type="text/html"; start="<frame-2@mhtml.blink>";').replace(

@@ -1,12 +1,12 @@
-"""What the web app holds open: the catalogue, the searcher, and the one ingest writer."""
+"""What the web app holds open: the catalogue, the searcher, ingest jobs and the one writer."""
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from archive.pipeline import ingest_paths
 from archive.store import Store
 from index.search import SearchRequest, SearchResult, Searcher
+from webapp.jobs import JobBoard
 
 
 class ArchiveState:
@@ -16,11 +16,20 @@ class ArchiveState:
         self.searcher = Searcher(self.data_dir, self.store)
         # One writer at a time: Whoosh allows a single writer per index.
         self.write_lock = threading.Lock()
+        self.jobs = JobBoard()
 
     def search(self, request: SearchRequest) -> SearchResult:
         return self.searcher.search(request)
 
+    def count(self, request: SearchRequest) -> int:
+        """How many reports a request matches (one hit fetched, for suggestions)."""
+        request.limit, request.page = 1, 1
+        return self.searcher.search(request).total
+
     def load_demo_if_empty(self, demo_dir: Path) -> None:
         if self.store.count() == 0 and demo_dir.is_dir():
+            # Imported here: the ingest pipeline is heavy and the pages do not need it.
+            from archive.pipeline import ingest_paths
+
             with self.write_lock:
                 ingest_paths(self.data_dir, [str(demo_dir)], progress=False)
