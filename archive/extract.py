@@ -47,7 +47,7 @@ class Trace:
 
 
 @dataclass
-class _Page:
+class PageView:
     """What the matcher looks at."""
 
     kind: str
@@ -71,7 +71,7 @@ def _generator(root) -> str:
     return ""
 
 
-def test_config(config: SiteConfig, page: _Page) -> ConfigTest:
+def check_config(config: SiteConfig, page: PageView) -> ConfigTest:
     """Apply a config's match rule to a page (rule documented in archive/configs.py)."""
     rule = config.match
     if config.kind != page.kind:
@@ -101,9 +101,9 @@ def test_config(config: SiteConfig, page: _Page) -> ConfigTest:
     return ConfigTest(config.name, True, score, ", ".join(hits))
 
 
-def match_config(configs: ConfigSet, page: _Page) -> tuple[SiteConfig | None, list[ConfigTest]]:
+def match_config(configs: ConfigSet, page: PageView) -> tuple[SiteConfig | None, list[ConfigTest]]:
     """The best matching config (highest score, then priority, then name) and all tests."""
-    tests = [test_config(c, page) for c in configs.sites]
+    tests = [check_config(c, page) for c in configs.sites]
     by_name = {c.name: c for c in configs.sites}
     winners = [t for t in tests if t.matched]
     if not winners:
@@ -228,7 +228,7 @@ def _trace_html(text: str, url: str | None, saved_at: str | None,
         return Extracted(site_config="generic", warnings=["empty or unparsable HTML page"]), trace
     trace.dropped += generic.clean_tree(root, drop_hidden=False)
     body = root.find("body")
-    page = _Page("html", root=root, text=visible_text(body if body is not None else root),
+    page = PageView("html", root=root, text=visible_text(body if body is not None else root),
                  host=_host(url), generator=_generator(root))
     config, trace.tests = match_config(configs, page)
     meta = read_meta(root, config, labels_for(config, configs.defaults), url, saved_at)
@@ -251,7 +251,7 @@ def _trace_html(text: str, url: str | None, saved_at: str | None,
 
 def _trace_text(text: str, saved_at: str | None, configs: ConfigSet) -> tuple[Extracted, Trace]:
     trace = Trace(kind="text")
-    page = _Page("text", text=text)
+    page = PageView("text", text=text)
     config, trace.tests = match_config(configs, page)
     trace.config = config.name if config else None
     result = textdump.extract_text(text, config, labels_for(config, configs.defaults), saved_at)

@@ -388,6 +388,26 @@ def read_container(top, stats: dict, dropped: list) -> list[str]:
     return kept
 
 
+def outside_blocks(group: list, stats: dict) -> list[Dropped]:
+    """The text-holding siblings of the container and its ancestors: what was left out."""
+    keep = set(group)
+    out = []
+    node = group[0]
+    while node is not None and node in stats:
+        parent = node.getparent()
+        if parent is None:
+            break
+        for sibling in parent:
+            if sibling in keep or not isinstance(sibling.tag, str):
+                continue
+            s = stats.get(sibling)
+            if s and s.chars:
+                out.append(Dropped("outside the main container", describe(sibling), preview(visible_text(sibling))))
+        keep.add(parent)
+        node = parent
+    return out
+
+
 def extract_main(root) -> MainText:
     """Find and read the main text of a cleaned page body."""
     stats = element_stats(root)
@@ -400,6 +420,7 @@ def extract_main(root) -> MainText:
     paragraphs: list[str] = []
     for top in group:
         paragraphs.extend(read_container(top, stats, dropped))
+    dropped += outside_blocks(group, stats)
     mode = "thread" if len(group) > 1 else "article"
     paths = " + ".join(describe(g) for g in group[:3]) + (" …" if len(group) > 3 else "")
     return MainText(dedupe(paragraphs, dropped), paths, mode, dropped)

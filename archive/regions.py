@@ -42,7 +42,6 @@ LABEL_PREFIX = re.compile(r"^(?:发布机构|发文机关|发文单位|发布单
 MEDIA = re.compile(r"报|网|新闻|电视|广播|频道|传媒")  # newspapers and sites are not issuers
 # Characters after which a two-character name still starts a word (在黄骅, 赴任丘).
 BOUNDARY_CHARS = set("在到赴于至从往去回驻与和及同跟向对由是为省市县区州")
-ADMIN_SUFFIX = set("省市县区州盟旗镇乡")
 IP_LOCATION = re.compile(r"(?:来自|IP属地[:：]?)\s*$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -79,16 +78,14 @@ def find_mentions(text: str, gaz: Gazetteer, years: list[int]) -> list[Mention]:
             continue  # 来自北京 / IP属地：北京 says where a commenter is, not the report
         candidates = tuple(gaz.resolve(hit.name, years))
         strong = not gaz.is_stopname(hit.name) and (
-            len(hit.name) > 2 or _stands_alone(text, hit.start, hit.end, prev_end))
+            len(hit.name) > 2 or _stands_alone(text, hit.start, prev_end))
         mentions.append(Mention(hit.name, hit.start, hit.end, candidates, strong))
         prev_end = hit.end
     return mentions
 
 
-def _stands_alone(text: str, start: int, end: int, prev_end: int) -> bool:
+def _stands_alone(text: str, start: int, prev_end: int) -> bool:
     """True if a two-character name is a word of its own, not part of 城市中 or 召开县委."""
-    if end < len(text) and text[end] in ADMIN_SUFFIX:
-        return True
     before = text[start - 1] if start > 0 else ""
     return start == prev_end or not CJK.match(before) or before in BOUNDARY_CHARS
 

@@ -41,11 +41,18 @@ AREACODES = SHARED / "data" / "areacodes" / "2024.txt"
 TARGET_CHARS = 8000
 MIN_PARAGRAPH = 20  # shorter lines of the gold texts are link lists and word fragments
 
-DEPARTMENTS = ("教育局", "卫生健康局", "财政局", "民政局", "农业农村局", "住房和城乡建设局",
-               "人力资源和社会保障局", "生态环境局", "交通运输局", "文化广电旅游体育局",
-               "发展和改革局", "市场监督管理局", "人民政府", "人民政府办公室")
-DOCTYPES = ("工作总结", "工作汇报", "工作总结及{next}年工作计划", "工作要点", "政府工作报告",
-            "上半年工作总结", "工作情况报告")
+# Department -> the topic domain the archive's taxonomy gives it (facet values).
+DEPARTMENTS = {"教育局": "科技、教育", "卫生健康局": "卫生、体育", "财政局": "财政、金融、审计",
+               "民政局": "民政、扶贫、救灾", "农业农村局": "农业、林业、水利",
+               "住房和城乡建设局": "城乡建设、环境保护", "人力资源和社会保障局": "劳动、人事、监察",
+               "生态环境局": "城乡建设、环境保护", "交通运输局": "工业、交通",
+               "文化广电旅游体育局": "文化、广电、新闻出版",
+               "发展和改革局": "国民经济管理、国有资产监管", "市场监督管理局": "市场监管、安全生产监管",
+               "人民政府": "综合政务", "人民政府办公室": "综合政务"}
+# Title ending -> doctype facet value.
+DOCTYPES = {"工作总结": "工作总结", "工作汇报": "工作汇报", "工作要点": "工作计划/要点",
+            "政府工作报告": "政府工作报告", "上半年工作总结": "工作总结", "工作情况报告": "报告"}
+SUBTOPICS = ("学前教育", "义务教育", "疫情防控", "乡村振兴", "营商环境", "安全生产", "民生实事")
 CATEGORIES = ("工作总结", "计划规划", "工作报告", "通知公告")
 
 
@@ -192,19 +199,21 @@ def gen_report(seed: int, num: int, target: int = TARGET_CHARS) -> GenReport:
     region = rng.choice(divisions())
     year = rng.randint(2010, 2024)
     plan = [year + 1] if rng.random() < 0.3 else []
-    doctype = rng.choice(DOCTYPES)
-    if plan and "{next}" not in doctype:
-        doctype += "及{next}年工作计划"
-    dept = rng.choice(DEPARTMENTS)
+    ending = rng.choice(sorted(DOCTYPES))
+    dept = rng.choice(sorted(DEPARTMENTS))
+    topics = Topics([DEPARTMENTS[dept]], ["总结及计划" if plan else DOCTYPES[ending]],
+                    rng.sample(SUBTOPICS, rng.randint(0, 2)))
+    if plan:
+        ending += f"及{year + 1}年工作计划"
     issuer = _place(region) + dept
-    title = f"{issuer}{year}年{doctype.format(next=year + 1)}"
+    title = f"{issuer}{year}年{ending}"
     pub_year = year + 1 if rng.random() < 0.7 else year
     publish = f"{min(pub_year, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     lead = (f"{year}年，{region.label.replace(' ', '')}{dept}在上级党委、政府的正确领导下，"
             f"认真贯彻落实各项决策部署，现将{year}年工作情况报告如下。")
     closing = f"{issuer}\n{publish[:4]}年{int(publish[5:7])}月{int(publish[8:])}日"
     body = [lead] + _body(rng, target - len(lead)) + closing.split("\n")
-    return GenReport(num, title, body, region, [year], plan, publish, issuer)
+    return GenReport(num, title, body, region, [year], plan, publish, issuer, topics)
 
 
 def iter_reports(n: int, seed: int = 1) -> Iterator[GenReport]:
@@ -339,7 +348,12 @@ def build_archive(n: int, seed: int = 1, log=print) -> BuiltArchive:
         store.add(to_report(g, seed), "html")
         total += g.text_bytes
     stored = time.perf_counter()
-    sync_index(root, store)
+    counted = [0]
+
+    def progress(k: int) -> None:
+        counted[0] += k
+        log(f"  indexed {counted[0]}/{n} ({time.perf_counter() - stored:.0f}s)")
+    sync_index(root, store, progress=progress)
     end = time.perf_counter()
     store.close()
     built = BuiltArchive(root, n, total, end - start, end - stored, SCHEMA_VERSION)

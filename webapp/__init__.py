@@ -15,6 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,  # uploads: 64 MiB per request
         LOAD_DEMO=True,  # ingest the bundled demo pages into an empty archive
         SECRET_KEY=os.environ.get("ARCHIVE_SECRET_KEY") or os.urandom(32),
+        SESSION_COOKIE_SAMESITE="Lax",
+        EXPORT_CHUNK=100,  # rows fetched per search while streaming an export
+        EXPORT_MAX_ROWS=10_000,
     )
     if test_config:
         app.config.update(test_config)
@@ -26,22 +29,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["LOAD_DEMO"]:
         app.extensions["archive"].load_demo_if_empty(DEMO_DIR / "pages")
 
-    from webapp import api, views
+    from webapp import api, errors, export, i18n, report, security, templating, upload, views
 
-    app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
-    app.after_request(_security_headers)
+    for blueprint in (views.bp, report.bp, api.bp, upload.bp, export.bp):
+        app.register_blueprint(blueprint)
+    errors.install(app)
+    templating.install(app)
+    app.before_request(security.check_csrf)
+    app.after_request(i18n.remember_lang)
+    app.after_request(security.security_headers)
     return app
-
-
-def _security_headers(response):
-    # Pages and queries are hostile: nothing from outside may run or load.
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
-        " object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-

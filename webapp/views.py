@@ -1,60 +1,78 @@
-"""The HTML pages: search, report."""
+"""The HTML pages for finding reports: search, query help, browse."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from dataclasses import dataclass
 
-from index.passages import find_spans, highlight, passage_ids
-from index.query import parse_query
-from index.results import region_json
-from webapp.params import search_request, valid_report_id
+from flask import Blueprint, current_app, render_template, request
+
+from index.search import SearchRequest
+from webapp import facet_view, links
+from webapp.histogram import year_histogram
+from webapp.params import search_request
+from webapp.suggest import suggestions
 
 bp = Blueprint("views", __name__)
 
-FACET_LABELS = {"region": "地区", "year": "年份", "domain": "领域", "doctype": "文种",
-                "subtopic": "主题", "site": "来源模板"}
+PAGE_WINDOW = 2  # page links shown either side of the current page
+SORTS = ("relevance", "newest", "oldest")
+LIST_FACETS = ("year", "doctype", "domain", "subtopic", "site")
+RECENT = 15
+BROWSE_YEARS = 12  # most recent years given a column in the browse table
+
+
+def _archive():
+    return current_app.extensions["archive"]
 
 
 @bp.get("/")
 def search():
     req = search_request(request.args)
-    result = current_app.extensions["archive"].search(req)
-    return render_template("search.html", result=result, req=req, labels=FACET_LABELS,
-                           args=request.args)
+    result = _archive().search(req)
+    pairs = links.state_pairs(request.args)
+    return render_template(
+        "search.html", result=result, req=req, pairs=pairs,
+        chips=facet_view.chips(pairs),
+        regions=facet_view.region_tree(result.facets.get("region", []), pairs),
+        facets={name: facet_view.facet_items(name, result.facets.get(name, []), pairs)
+                for name in LIST_FACETS},
+        histogram=year_histogram(result.facets.get("year", []), pairs),
+        sorts=[(s, links.search_url(links.replace(pairs, "sort", s if s != "relevance" else None)))
+               for s in SORTS],
+        pages=_pages(req.page, result.total, req.limit),
+        suggestions=[] if result.total else suggestions(pairs, _archive().count),
+    )
 
 
-@bp.get("/doc/<report_id>")
-def doc(report_id: str):
-    report = current_app.extensions["archive"].store.get(report_id) \
-        if valid_report_id(report_id) else None
-    if report is None:
-        abort(404)
-    q = request.args.get("q", "")[:2000]
-    terms = parse_query(q).terms
-    paragraphs = report.extracted.paragraphs
-    rows = [(pid, highlight(text, find_spans(text, terms)))
-            for pid, text in zip(passage_ids(paragraphs), paragraphs)]
-    title = report.extracted.title
-    return render_template("doc.html", report=report, rows=rows, q=q,
-                           title_html=highlight(title, find_spans(title, terms)),
-                           region=region_json(report))
+def _pages(page: int, total: int, limit: int) -> list[int]:
+    """Page numbers to link: the first, the last, and a window around the current one."""
+    last = min(max(1, -(-total // limit)), 10_000)
+    near = range(max(1, page - PAGE_WINDOW), min(last, page + PAGE_WINDOW) + 1)
+    return sorted({1, last, *near})
 
 
-@bp.app_template_global()
-def toggle_url(name: str, value: str) -> str:
-    """The current search URL with one facet value added or removed (page reset)."""
-    from urllib.parse import urlencode
-
-    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-    if (name, value) in pairs:
-        pairs.remove((name, value))
-    else:
-        pairs.append((name, value))
-    return "/?" + urlencode(pairs)
+@bp.get("/help")
+def help_page():
+    return render_template("help.html")
 
 
-@bp.app_template_global()
-def page_url(page: int) -> str:
-    from urllib.parse import urlencode
+@dataclass
+class ProvinceRow:
+    name: str
+    total: int
+    by_year: dict[int, int]
 
-    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-    return "/?" + urlencode(pairs + [("page", str(page))])
+
+@bp.get("/browse")
+def browse():
+    everything = _archive().search(SearchRequest(limit=1))
+    provinces = [(v, n) for v, n in everything.facets.get("region", []) if "/" not in v]
+    years = sorted((int(v) for v, n in everything.facets.get("year", []) if v.isdigit() and n),
+                   reverse=True)[:BROWSE_YEARS]
+    rows = []
+    for name, total in provinces:
+        counts = _archive().search(SearchRequest(filters={"region": [name]}, limit=1)).facets
+        by_year = {int(v): n for v, n in counts.get("year", []) if v.isdigit()}
+        rows.append(ProvinceRow(name, total, by_year))
+    year_totals = {int(v): n for v, n in everything.facets.get("year", []) if v.isdigit()}
+    return render_template("browse.html", rows=rows, years=years, year_totals=year_totals,
+                           total=everything.total, recent=_archive().store.recent(RECENT))
