@@ -251,7 +251,7 @@ class ConfigSet:
 
 def load_configs(directory: Path | str | None = None) -> ConfigSet:
     """Load every *.yaml of the directory (default scraper_configs/), validated."""
-    return _load_cached(str(Path(directory or CONFIG_DIR).resolve()))
+    return _load_cached(str(directory or CONFIG_DIR))
 
 
 @functools.lru_cache(maxsize=8)

@@ -55,6 +55,34 @@ class PageView:
     text: str = ""  # text dumps: the raw text; html: the visible text of the body
     host: str = ""
     generator: str = ""
+    tokens: frozenset | None = None  # every class and id on the page (None: unknown)
+
+    def has(self, selector: str) -> bool:
+        """Does the selector match? Skips the tree walk when a class/id it needs is absent."""
+        if self.root is None:
+            return False
+        if self.tokens is not None and not any(
+            all(t in self.tokens for t in _NEEDED.findall(_ATTRS.sub("", group)))
+            for group in selector.split(",")
+        ):
+            return False
+        return bool(css(selector)(self.root))
+
+
+_ATTRS = re.compile(r"\[[^\]]*\]|:[\w-]+\([^)]*\)")
+_NEEDED = re.compile(r"[.#]([\w-]+)")
+
+
+def page_tokens(root) -> frozenset:
+    """All class names and ids in the page, for PageView.has."""
+    tokens: set[str] = set()
+    for el in root.iter():
+        attrib = el.attrib if isinstance(el.tag, str) else {}
+        if "class" in attrib:
+            tokens.update(attrib["class"].split())
+        if "id" in attrib:
+            tokens.add(attrib["id"])
+    return frozenset(tokens)
 
 
 def _host(url: str | None) -> str:
@@ -78,7 +106,7 @@ def check_config(config: SiteConfig, page: PageView) -> ConfigTest:
         return ConfigTest(config.name, False, 0, f"kind is {config.kind}, page is {page.kind}")
     score, hits = 0, []
     for selector in rule.dom_all:
-        if page.root is None or not css(selector)(page.root):
+        if not page.has(selector):
             return ConfigTest(config.name, False, 0, f"dom_all '{selector}' not found")
         score, hits = score + 1, hits + [f"dom '{selector}'"]
     for pattern in rule.text_all:
@@ -90,7 +118,7 @@ def check_config(config: SiteConfig, page: PageView) -> ConfigTest:
     if page.generator and any(p.search(page.generator) for p in rule.generator):
         score, hits = score + 2, hits + [f"generator '{page.generator}'"]
     for selector in rule.dom_any:
-        if page.root is not None and css(selector)(page.root):
+        if page.has(selector):
             score, hits = score + 1, hits + [f"dom '{selector}'"]
     for pattern in rule.text_any:
         if pattern.search(page.text):
@@ -192,15 +220,15 @@ def _read_with_config(root, config: SiteConfig, trace: Trace) -> list[str]:
     return generic.dedupe(paragraphs, trace.dropped)
 
 
-def _read_generic(text: str, trace: Trace) -> list[str]:
+def _read_generic(root, text: str, trace: Trace, url: str | None, title: str = "") -> list[str]:
     """Generic extraction; if hiding dropped everything, retry with hidden blocks kept."""
     for drop_hidden in (True, False):
-        root = generic.parse_html(text)
+        root = root if drop_hidden else generic.parse_html(text)
         if root is None:
             return []
         hidden = generic.clean_tree(root, drop_hidden=drop_hidden)
         body = root.find("body")
-        main = generic.extract_main(body if body is not None else root)
+        main = generic.extract_main(body if body is not None else root, url, title)
         if sum(len(p) for p in main.paragraphs) >= MIN_TEXT or not drop_hidden:
             trace.dropped += hidden + main.dropped
             trace.container, trace.mode = main.container, main.mode
@@ -229,7 +257,7 @@ def _trace_html(text: str, url: str | None, saved_at: str | None,
     trace.dropped += generic.clean_tree(root, drop_hidden=False)
     body = root.find("body")
     page = PageView("html", root=root, text=visible_text(body if body is not None else root),
-                 host=_host(url), generator=_generator(root))
+                    host=_host(url), generator=_generator(root), tokens=page_tokens(root))
     config, trace.tests = match_config(configs, page)
     meta = read_meta(root, config, labels_for(config, configs.defaults), url, saved_at)
     warnings: list[str] = []
@@ -240,9 +268,9 @@ def _trace_html(text: str, url: str | None, saved_at: str | None,
         if sum(len(p) for p in paragraphs) < MIN_TEXT:
             warnings.append(f"config '{config.name}' matched but its selectors found no main text; used the generic extractor")
             trace.selectors.append("(fell back to generic)")
-            paragraphs = _read_generic(text, trace)
+            paragraphs = _read_generic(generic.parse_html(text), text, trace, url or meta.url, meta.title)
     else:
-        paragraphs = _read_generic(text, trace)
+        paragraphs = _read_generic(root, text, trace, url or meta.url, meta.title)
     if not paragraphs:
         warnings.append("no main text found")
     trace.sources = meta.sources

@@ -36,10 +36,12 @@ AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
 SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "工矿区", "矿区", "郊区",
             "城区", "林区", "特区", "地区", "新区", "省", "市", "县", "区", "旗", "盟")
 ETHNIC_GROUPS = (
-    "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 "
-    "高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 "
-    "普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 "
-    "珞巴 基诺 汉 各").split()
+    "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
+    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
+    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
+    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "汉", "各",  # 各族: "all nationalities" (龙胜各族自治县)
+)
 # Written with 族 (回族, 土家族), or bare when the name is unmistakable (蒙古, 锡伯).
 _ETHNIC_TAIL = re.compile(
     "(?:" + "|".join(sorted((g + "族" for g in ETHNIC_GROUPS), key=len, reverse=True))
@@ -124,77 +126,6 @@ def scan_names(text: str, index: dict[str, tuple[str, ...]]) -> list[NameHit]:
     return hits
 
 
-class GazetteerError(ValueError):
-    """A gazetteer data file is missing or malformed."""
-
-
-@dataclass(frozen=True)
-class Division:
-    """One division in one period of use; `end` is the year it changed (None: in use)."""
-
-    id: int
-    code: str | None  # 6-digit MCA code; None for curated areas without one
-    name: str
-    level: str  # "province", "city" or "county"
-    parent_id: int | None
-    start: int
-    end: int | None
-    successors: tuple[str, ...] = ()
-    special: bool = False  # a curated area from the supplement
-
-    def valid_in(self, year: int) -> bool:
-        """True if the division existed during at least part of `year`."""
-        # The lists are as of 31 December, so a row ending or starting in a year
-        # existed for part of it.
-        return self.start <= year and (self.end is None or year <= self.end)
-
-
-@dataclass(frozen=True)
-class NameHit:
-    """A gazetteer name found in a text, at [start, end)."""
-
-    name: str
-    start: int
-    end: int
-
-
-def short_names(full: str) -> list[str]:
-    """Names people write for a division besides its full name: 孟村回族自治县 -> [孟村]."""
-    stem = next((full[: -len(s)] for s in SUFFIXES
-                 if full.endswith(s) and len(full) > len(s) + 1), full)
-    if stem == full:
-        return []
-    while (m := _ETHNIC_TAIL.search(stem)) and m.start() >= 2:
-        stem = stem[: m.start()]
-    if stem.endswith("族") and _ETHNIC_TAIL.fullmatch(stem):
-        stem = stem[:-1]  # 东乡族自治县, 鄂温克族自治旗: the people's name is the short name
-    if len(stem) < 2:
-        return []
-    # Autonomous units are also written with the plain suffix: 甘孜州, 孟村县.
-    plain = next((p for a, p in AUTONOMOUS if full.endswith(a)), None)
-    return [stem, stem + plain] if plain else [stem]
-
-
-def trie_pattern(words: list[str]) -> re.Pattern:
-    """A regex matching any of `words`, longest first, without trying each word in turn."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Greedy "?" tries the longer name first and falls back to the shorter one.
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(build(trie))
-
-
 class Gazetteer:
     """All divisions, looked up by any name people write, with parents and successors."""
 
@@ -202,7 +133,7 @@ class Gazetteer:
                  stopnames: set[str], national_bodies: list[str]):
         self.divisions = divisions
         self.stopnames = frozenset(stopnames)
-        self.national_bodies = tuple(national_bodies)
+        self.national_bodies = tuple(sorted(national_bodies, key=len, reverse=True))
         self._by_code: dict[str, list[Division]] = {}
         self._by_name: dict[str, list[Division]] = {}
         self._full_names: set[str] = set()

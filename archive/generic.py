@@ -35,12 +35,17 @@ CONTROL_WORDS = frozenset(
     使用道具 倒序浏览 阅读模式 回帖奖励 打印 关闭 关闭窗口 打印本页 返回顶部 返回列表 上一篇 下一篇
     上一主题 下一主题 复制链接 跳转到指定楼层 评分 支持 反对 编辑 删除 字体 大 中 小 发表回复
     快速回复 回复本楼 举报本楼 查看全部 收起 展开 展开全文 阅读全文 加入收藏 分享到 微信 微博
-    QQ空间 QQ好友和群 腾讯微博 腾讯朋友 打印本文 关闭本页 返回 顶部 本页 TOP 小 大 默认""".split()
+    QQ空间 QQ好友和群 腾讯微博 腾讯朋友 打印本文 关闭本页 返回 顶部 本页 TOP 小 大 默认
+    评论 首赞 点赞数 赞同 喜欢 转发 关注 取消关注 私信 更多 回复TA""".split()
+)
+_RELATED_HEADING = re.compile(
+    r"^【?(相关(报道|新闻|阅读|文章|链接|推荐|专题)|延伸阅读|推荐阅读|热门推荐|猜你喜欢|更多精彩|热点推荐)】?\s*[:：]?$"
 )
 _CONTROL_SPLIT = re.compile(r"[\s|｜/·:：【】\[\]()（）]+")
 _CONTROL_RE = re.compile(
     r"^(分享到[:：]?.{0,60}|本帖最后由 .{1,40} 编辑|\d{1,5}\s*(楼|#|＃)|#\d{1,5}|"
-    r"查看[:：]\s*\d+\s*\|\s*回复[:：]\s*\d+|【?\s*字体[:：]?\s*[大中小\s]*】?)$"
+    r"查看[:：]\s*\d+\s*\|\s*回复[:：]\s*\d+|【?\s*字体[:：]?\s*[大中小\s]*】?|"
+    r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.{0,30}|.{0,20}(上一页|首页).{0,10}(下一页|尾页).{0,10})$"
 )
 
 
@@ -137,14 +142,27 @@ def block_paragraphs(top, skip=None, inline_sep: str = "") -> list[str]:
 
     inline_sep, when given, marks where inline elements start and end (used to cut
     'label：value' pairs at the value's own element)."""
-    out: list[str] = []
+    return [text for text, _ in text_runs(top, skip, inline_sep)]
+
+
+def text_runs(top, skip=None, inline_sep: str = "") -> list[tuple[str, int]]:
+    """Paragraphs of an element with the number of their characters inside links."""
+    out: list[tuple[str, int]] = []
     buf: list[str] = []
+    state = {"depth": 0, "links": 0}
+
+    def add(text: str | None) -> None:
+        if text:
+            buf.append(text)
+            if state["depth"]:
+                state["links"] += len("".join(text.split()))
 
     def flush() -> None:
         para = norm_space("".join(buf))
         buf.clear()
         if para:
-            out.append(para)
+            out.append((para, state["links"]))
+        state["links"] = 0
 
     walker = etree.iterwalk(top, events=("start", "end"))
     for event, el in walker:
@@ -160,18 +178,18 @@ def block_paragraphs(top, skip=None, inline_sep: str = "") -> list[str]:
                 buf.append(" " + inline_sep)
             elif inline_sep and el is not top:
                 buf.append(inline_sep)
-            if el.text:
-                buf.append(el.text)
+            state["depth"] += tag == "a"
+            add(el.text)
         else:
             skipped = el.attrib.pop("data-skipped", None)
-            if tag in BLOCK_TAGS and not skipped:
-                flush()
-            elif skipped and tag in BLOCK_TAGS:
+            if not skipped:
+                state["depth"] -= tag == "a"
+            if tag in BLOCK_TAGS:
                 flush()
             elif inline_sep and el is not top:
                 buf.append(inline_sep)
-            if el is not top and el.tail:
-                buf.append(el.tail)
+            if el is not top:
+                add(el.tail)
     flush()
     return out
 
@@ -211,7 +229,7 @@ NEGATIVE_CUES = re.compile(
 )
 POSITIVE_CUES = re.compile(
     r"article|content|main|body|text|post|entry|detail|story|news|zoom|editor|"
-    r"thread|message|answer|rich|con\b|conts?\b|td_?f|t_f|zw|nr|wz",
+    r"thread|answer|rich|markdown|readme|con\b|conts?\b|td_?f|t_f|zw|nr|wz",
     re.IGNORECASE,
 )
 PUNCT = re.compile(r"[。，；！？、：,;!?]")
@@ -240,7 +258,9 @@ class _Stats:
 def _count(text: str | None) -> tuple[int, int, int]:
     if not text:
         return 0, 0, 0
-    chars = len(text) - sum(1 for c in text if c.isspace())
+    chars = len("".join(text.split()))
+    if not chars:
+        return 0, 0, 0
     return chars, len(PUNCT.findall(text)), len(STRONG_PUNCT.findall(text))
 
 
@@ -298,7 +318,7 @@ def score_elements(root, stats: dict) -> None:
         chars, punct, strong = _count(own)
         if chars < 20 and strong == 0:
             continue
-        s = 1 + strong + min(chars / 60, 4)
+        s = 1 + min(strong, 6) + min(chars / 60, 4)
         node, level = el, 0
         while node is not None and node in stats and level < 4:
             divider = 1 if level < 2 else level * 1.5
@@ -307,14 +327,70 @@ def score_elements(root, stats: dict) -> None:
             level += 1
 
 
-def best_candidate(root, stats: dict):
+# containers whose whole subtree is page chrome: a candidate inside one is discounted
+CHROME_CUES = re.compile(
+    r"modal|popup|dialog|dropdown|tooltip|footer|sidebar|side-bar|\baside|\bnav|menu|"
+    r"login|report|share|recommend|related|hot[-_]|rank",
+    re.IGNORECASE,
+)
+CHROME_TAGS = frozenset(("footer", "nav", "aside", "header"))
+
+
+def chrome_elements(root) -> set:
+    """Elements inside page chrome (nav, footer, sidebars, modal dialogs)."""
+    inside: set = set()
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        parent = el.getparent()
+        cue = cue_of(el)
+        if (parent in inside or el.tag in CHROME_TAGS
+                or (cue and CHROME_CUES.search(cue) and not POSITIVE_CUES.search(cue))):
+            inside.add(el)
+    return inside
+
+
+def title_element(root, title: str | None):
+    """The heading (or title-classed block) that shows the article title, or None."""
+    if not title:
+        return None
+    key = title.replace(" ", "")
+    for el in root.iter("h1", "h2", "h3", "div", "p", "td", "span", "strong"):
+        if el.tag in ("div", "p", "td", "span", "strong") and "title" not in (el.get("class") or "").lower():
+            continue
+        text = "".join(el.itertext()).replace(" ", "").strip()
+        if text and (text == key or (key in text and len(text) <= len(key) + 12)):
+            return el
+    return None
+
+
+def near_title(el, title_el, title_path: set, order: dict) -> bool:
+    """Does the element follow the title closely (share an ancestor within 4 levels)?"""
+    if title_el is None or order.get(el, 0) < order.get(title_el, 0):
+        return False
+    node = el
+    for _ in range(4):
+        node = node.getparent()
+        if node is None:
+            return False
+        if node in title_path:
+            return True
+    return False
+
+
+def best_candidate(root, stats: dict, chrome: set, title_el=None, order: dict | None = None):
     """The element with the highest link-discounted score, or None."""
+    title_path = set(title_el.iterancestors()) if title_el is not None else set()
     best, best_score = None, 0.0
     for el, s in stats.items():
         if s.score <= 0 or el.tag in ("html", "body", "a"):
             continue
         link_density = s.links / s.chars if s.chars else 1
         value = (s.score + cue_weight(el)) * (1 - link_density)
+        if el in chrome:
+            value *= 0.2
+        if near_title(el, title_el, title_path, order or {}):
+            value *= 1.5  # the article body sits right under its headline
         if value > best_score:
             best, best_score = el, value
     return best
@@ -348,18 +424,90 @@ def thread_group(candidate, stats: dict) -> list:
     return [candidate]
 
 
+def _link_free(group: list, stats: dict) -> bool:
+    """Most blocks without any link: sections of one article rather than teasers."""
+    linked = sum(1 for g in group if stats[g].links)
+    return linked * 2 < len(group)
+
+
 def _looks_like_posts(group: list, stats: dict) -> bool:
     """Posts carry prose; paragraphs of one article also do, which is fine to keep."""
     prose = sum(1 for g in group if stats[g].strong >= 1 or stats[g].chars - stats[g].links >= 30)
-    return prose >= max(2, len(group) // 3)
+    return prose >= min(len(group), max(2, len(group) // 3))
 
 
-def _drop_reason(el, stats: dict, top) -> str | None:
+REPLY_CUES = re.compile(
+    r"comment|reply|repl|answer|floor|discuss|review|respon|cmt|pinglun|huifu|\blou",
+    re.IGNORECASE,
+)
+
+
+def _has_reply_cue(el, levels: int = 4) -> bool:
+    node = el
+    for _ in range(levels):
+        if node is None:
+            return False
+        cue = cue_of(node)
+        if cue and REPLY_CUES.search(cue):
+            return True
+        node = node.getparent()
+    return False
+
+
+# a URL that names a discussion page: replies there are content, not page furniture
+FORUM_URL = re.compile(
+    r"bbs|forum|club|tieba|thread|topic|question|answer|zhidao|discuss|comments?\b|reviews?\b|"
+    r"/t/|/d/|viewthread|showtopic",
+    re.IGNORECASE,
+)
+FLOOR_MARK = re.compile(r"#\d+|\d+\s*[楼#＃]|沙发|板凳|地板|楼主")
+
+
+def is_discussion_url(url: str | None) -> bool:
+    return bool(url and FORUM_URL.search(url))
+
+
+def replies_are_content(group: list, url: str | None) -> bool:
+    """Keep replies on discussion pages, known by their URL or by floor numbers."""
+    if is_discussion_url(url):
+        return True
+    floors = sum(1 for g in group if FLOOR_MARK.search(visible_text(g)[:200]))
+    return floors >= max(2, len(group) // 2)
+
+
+def reply_group(root, stats: dict, main: list, chrome: set, order: dict, discussion: bool = False) -> list:
+    """Replies or comments after the main text: the largest run of same-shaped,
+    text-holding siblings below the main container, under a comment/reply cue."""
+    main_end = max(order[m] for m in main) + sum(1 for m in main for _ in m.iter()) - len(main)
+    taken = {a for m in main for a in m.iterancestors()} | set(main)
+    best, best_total = [], 0
+    for parent in root.iter():
+        if parent in chrome or parent in taken or order.get(parent, 0) <= main_end or len(parent) < 2:
+            continue
+        groups: dict = {}
+        for child in parent:
+            if isinstance(child.tag, str) and _is_post_like(child, stats):
+                groups.setdefault(_signature(child), []).append(child)
+        for group in groups.values():
+            # a discussion page may hold a single reply
+            if len(group) < (1 if discussion else 2) or not _looks_like_posts(group, stats):
+                continue
+            if not (_has_reply_cue(parent) or _has_reply_cue(group[0], 1)):
+                continue
+            total = sum(stats[g].chars - stats[g].links for g in group)
+            if total > best_total:
+                best, best_total = group, total
+    return best if best_total >= 20 else []
+
+
+def _drop_reason(el, stats: dict, top, discussion: bool) -> str | None:
     """Why a block inside the container is boilerplate, or None to keep it."""
     s = stats.get(el)
     if s is None or el is top or s.chars == 0:
         return None
     cue = cue_of(el)
+    if discussion and cue and REPLY_CUES.search(cue) and (s.strong or s.chars - s.links >= 20):
+        cue = ""  # on a discussion page the replies' text is content (their bylines are not)
     if cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue):
         if s.chars < 0.5 * stats[top].chars or s.strong < 3:
             return f"class/id '{cue[:40]}' looks like boilerplate"
@@ -370,19 +518,23 @@ def _drop_reason(el, stats: dict, top) -> str | None:
     return None
 
 
-def read_container(top, stats: dict, dropped: list) -> list[str]:
+def read_container(top, stats: dict, dropped: list, discussion: bool = False) -> list[str]:
     """Paragraphs of one container, skipping boilerplate blocks inside it."""
     def skip(el) -> bool:
-        reason = _drop_reason(el, stats, top)
+        reason = _drop_reason(el, stats, top, discussion)
         if reason:
             dropped.append(Dropped(reason, describe(el), preview(visible_text(el))))
         return bool(reason)
 
-    paragraphs = block_paragraphs(top, skip)
     kept = []
-    for para in paragraphs:
+    for para, links in text_runs(top, skip):
+        chars = len(para.replace(" ", ""))
         if is_control_line(para):
             dropped.append(Dropped("forum/page control", "line", preview(para)))
+        elif chars >= 4 and links >= 0.5 * chars:
+            dropped.append(Dropped(f"link line ({links}/{chars} chars in links)", "line", preview(para)))
+        elif _RELATED_HEADING.match(para):
+            dropped.append(Dropped("heading of a link list", "line", preview(para)))
         else:
             kept.append(para)
     return kept
@@ -408,19 +560,28 @@ def outside_blocks(group: list, stats: dict) -> list[Dropped]:
     return out
 
 
-def extract_main(root) -> MainText:
+def extract_main(root, url: str | None = None, title: str | None = None) -> MainText:
     """Find and read the main text of a cleaned page body."""
     stats = element_stats(root)
     score_elements(root, stats)
-    candidate = best_candidate(root, stats)
+    chrome = chrome_elements(root)
+    order = {el: i for i, el in enumerate(root.iter())}
+    candidate = best_candidate(root, stats, chrome, title_element(root, title), order)
     if candidate is None:
         return MainText([], "", "none", [Dropped("no text block found", "page", "")])
+    discussion = is_discussion_url(url)
     group = thread_group(candidate, stats)
+    if len(group) > 1 and not (discussion or replies_are_content(group, None) or _link_free(group, stats)):
+        group = [candidate]  # same-shaped teasers on an article page are a feed, not a thread
     dropped: list[Dropped] = []
+    replies = reply_group(root, stats, group, chrome, order, discussion)
+    if replies and not replies_are_content(replies, url):
+        dropped += [Dropped("comments under an article", describe(r), preview(visible_text(r))) for r in replies]
+        replies = []
     paragraphs: list[str] = []
-    for top in group:
-        paragraphs.extend(read_container(top, stats, dropped))
-    dropped += outside_blocks(group, stats)
-    mode = "thread" if len(group) > 1 else "article"
+    for top in group + replies:
+        paragraphs.extend(read_container(top, stats, dropped, discussion))
+    dropped += outside_blocks(group + replies, stats)
+    mode = "thread" if len(group) > 1 or replies else "article"
     paths = " + ".join(describe(g) for g in group[:3]) + (" …" if len(group) > 3 else "")
     return MainText(dedupe(paragraphs, dropped), paths, mode, dropped)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
+from lxml import etree
+
 from archive.configs import SiteConfig, css
 from archive.dates import parse_date
 from archive.generic import NEGATIVE_CUES, block_paragraphs, cue_of, norm_space, visible_text
@@ -92,16 +94,26 @@ def inline_fields(lines: list[str], labels: dict[str, str]) -> list[tuple[str, s
     return found
 
 
+# cells short enough to be a label (索 引 号： with padding); evaluated in C by lxml
+_SHORT_CELLS = etree.XPath(
+    "//*[self::td or self::th or self::dt][string-length(normalize-space(.)) <= 16]"
+)
+
+
 def cell_fields(root, labels: dict[str, str]) -> list[tuple[str, str, str]]:
     """(label, value, where) from table cells and dt/dd pairs: label cell, value cell."""
     found = []
-    for row in root.iter("tr", "dl", "ul"):
-        cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th", "dt", "dd", "li")]
-        texts = [visible_text(c) for c in cells]
-        for i, text in enumerate(texts[:-1]):
-            label = _canonical_label(text.rstrip(":："))
-            if label in labels and _canonical_label(texts[i + 1].rstrip(":：")) not in labels:
-                found.append((label, texts[i + 1], f"table cell '{text}'"))
+    for cell in _SHORT_CELLS(root):
+        text = visible_text(cell)
+        label = _canonical_label(text.rstrip(":："))
+        if label not in labels:
+            continue
+        value_cell = cell.getnext()
+        if value_cell is None or value_cell.tag not in ("td", "th", "dd"):
+            continue
+        value = visible_text(value_cell)
+        if _canonical_label(value.rstrip(":：")) not in labels:
+            found.append((label, value, f"table cell '{text}'"))
     return found
 
 
@@ -230,10 +242,15 @@ def find_attachments(root, base_url: str | None) -> list[Attachment]:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        name = visible_text(a) or (a.get("title") or "").strip()
-        path = unquote(urlsplit(href).path)
-        if not (ATTACHMENT_EXT.search(path) or ATTACHMENT_EXT.search(name)):
+        try:
+            path = unquote(urlsplit(href).path)
+        except ValueError:  # a malformed href (bad IPv6 literal, …)
             continue
+        if not ATTACHMENT_EXT.search(path):
+            text = "".join(a.itertext())
+            if not ATTACHMENT_EXT.search(text.strip()):
+                continue
+        name = visible_text(a) or (a.get("title") or "").strip()
         url = urljoin(base_url, href) if base_url else href
         if url not in found:
             found[url] = Attachment(name=name or path.rsplit("/", 1)[-1], url=url)

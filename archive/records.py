@@ -80,7 +80,9 @@ class Region:
     def label(self) -> str:
         if self.level == "national":
             return "全国"
-        return " ".join(p for p in (self.province, self.city, self.county) if p)
+        parts = [p for p in (self.province, self.city, self.county) if p]
+        # 直辖市 are their own province and city: "北京市 海淀区", not "北京市 北京市 海淀区".
+        return " ".join(p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1])
 
 
 @dataclass

@@ -26,8 +26,11 @@ from archive.records import Extracted, Region
 
 FIRST_YEAR = 1981  # first year of the MCA lists
 CONFIDENCE = {"config": 0.95, "issuer": 0.9, "title": 0.8, "header": 0.75, "title subject": 0.6}
-MIN_VOTE = 2.0  # a group needs two distinct names, or one name repeated often
+MIN_VOTE = 2.0  # a group needs two distinct names, or one name four times
+# A page that hides its issuer (xx市) is known to be about one place, so less will do.
+MIN_VOTE_ANONYMISED = 1.5
 WEAK_WEIGHT = 0.5  # an ordinary-word or embedded name is half a vote, and never alone
+MIN_PROVINCE_VOTE = 3.0  # names agreeing on a province but not on one city
 MAX_CANDIDATES = 4  # a name shared by more divisions than this says nothing
 HEADER_LINES = 3  # lines at each end of the text searched for an issuing body
 HEADER_LINE_CHARS = 40
@@ -36,14 +39,15 @@ HEADER_LINE_CHARS = 40
 ORG_WORDS = re.compile(
     r"^[\u4e00-\u9fff]{0,12}?(?:人民政府|政府|委员会|管委会|管理委员会|管理局|办公室|办公厅"
     r"|党委|党工委|人大|政协|法院|检察院|局|厅|委|办|中心|站|所|处)")
-ANONYMISED = re.compile(r"(?:[xXｘＸ×＊*]{1,4}|某)(省|市|县|区|州|盟|旗)")
+ANONYMISED = re.compile(r"(?:(?<![A-Za-z])[xXｘＸ×]{1,4}|[＊*]{1,4}|某)(省|市|县|区|州|盟|旗)")
 PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)")
 LABEL_PREFIX = re.compile(r"^(?:发布机构|发文机关|发文单位|发布单位|信息来源|来源|主办单位)\s*[:：]\s*")
 MEDIA = re.compile(r"报|网|新闻|电视|广播|频道|传媒")  # newspapers and sites are not issuers
 # Characters after which a two-character name still starts a word (在黄骅, 赴任丘).
-BOUNDARY_CHARS = set("在到赴于至从往去回驻与和及同跟向对由是为省市县区州")
+BOUNDARY_CHARS = set("在到赴于至从往去回驻与和及同跟向对由是为")
 IP_LOCATION = re.compile(r"(?:来自|IP属地[:：]?)\s*$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+NATIONAL_LABELS = ("全国", "中央", "国家")  # what a site config writes for a national site
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,13 @@ def infer_region(extracted: Extracted, years: list[int] | None = None) -> Region
 
 def find_mentions(text: str, gaz: Gazetteer, years: list[int]) -> list[Mention]:
     """Division names in `text` with their candidates in `years`."""
-    mentions, prev_end = [], -1
+    mentions, prev_end, resolved = [], -1, {}
     for hit in gaz.find_names(text):
         if IP_LOCATION.search(text[max(0, hit.start - 6):hit.start]):
             continue  # 来自北京 / IP属地：北京 says where a commenter is, not the report
-        candidates = tuple(gaz.resolve(hit.name, years))
+        if hit.name not in resolved:
+            resolved[hit.name] = tuple(gaz.resolve(hit.name, years))
+        candidates = resolved[hit.name]
         strong = not gaz.is_stopname(hit.name) and (
             len(hit.name) > 2 or _stands_alone(text, hit.start, prev_end))
         mentions.append(Mention(hit.name, hit.start, hit.end, candidates, strong))
@@ -106,6 +112,8 @@ def _from_config(config_region: str | None, gaz: Gazetteer, years: list[int]) ->
     """The site config's fixed region string, e.g. '福建省 平潭综合实验区'."""
     if not config_region:
         return None
+    if config_region.strip() in NATIONAL_LABELS:
+        return _national_region("config", config_region)
     found = find_mentions(config_region, gaz, years)
     divisions = resolve_phrase(found, gaz)[1] if found else []
     if len(divisions) != 1:
@@ -118,21 +126,16 @@ def _from_issuer(issuer: str | None, gaz: Gazetteer, years: list[int],
     """The 发布机构 field: a central body, or a place followed by 局/政府/委员会..."""
     if not issuer:
         return None
-    body = _strip_labels(issuer)
-    if _starts_with_national(body, gaz, years):
-        return _national("issuer", issuer)
-    return _issuing_body(body, "issuer", gaz, years, context)
+    return _body_or_national(_strip_label(issuer), "issuer", gaz, years, context)
 
 
 def _from_title(title: str, gaz: Gazetteer, years: list[int],
                 context: list[Mention]) -> Region | None:
     """A central body or an issuing body opening the title, else the first place in it."""
-    body = _strip_labels(title)
+    body = _strip_label(title)
     if not body:
         return None
-    if _starts_with_national(body, gaz, years):
-        return _national("title", title)
-    region = _issuing_body(body, "title", gaz, years, context)
+    region = _body_or_national(body, "title", gaz, years, context)
     if region:
         return region
     found = [m for m in find_mentions(body, gaz, years) if m.strong]
@@ -147,7 +150,7 @@ def _from_header_lines(paragraphs: list[str], gaz: Gazetteer, years: list[int],
                        context: list[Mention]) -> Region | None:
     """An issuing body alone on one of the first or last short lines (a letterhead, a signature)."""
     ends = paragraphs[:HEADER_LINES] + paragraphs[-HEADER_LINES:]
-    for line in (_strip_labels(p) for p in ends):
+    for line in (_strip_label(p) for p in ends):
         if line and len(line) <= HEADER_LINE_CHARS:
             region = _issuing_body(line, "header", gaz, years, context)
             if region:
@@ -155,36 +158,49 @@ def _from_header_lines(paragraphs: list[str], gaz: Gazetteer, years: list[int],
     return None
 
 
-def _strip_labels(text: str) -> str:
-    """Text without a leading field label (来源：) or party prefix (中共)."""
-    return PARTY_PREFIX.sub("", LABEL_PREFIX.sub("", text.strip())).strip()
+def _strip_label(text: str) -> str:
+    """Text without a leading field label such as 来源： or 发布机构："""
+    return LABEL_PREFIX.sub("", text.strip()).strip()
 
 
-def _national(source: str, text: str) -> Region:
+def _body_or_national(text: str, source: str, gaz: Gazetteer, years: list[int],
+                      context: list[Mention]) -> Region | None:
+    """National for a central body opening `text`, else the issuing body opening it."""
+    body, rest = _split_national(text, gaz)
+    if body is None:
+        return _issuing_body(text, source, gaz, years, context)
+    # 国家税务总局平潭综合实验区税务局 is a local branch, named by the place after the body.
+    branch = _issuing_body(rest, source, gaz, years, context, label=text)
+    if branch or any(m.start == 0 for m in find_mentions(rest, gaz, years)):
+        return branch
+    return _national_region(source, text)
+
+
+def _national_region(source: str, text: str) -> Region:
     return Region(None, None, None, None, "national", CONFIDENCE[source], [f"{source}: {text.strip()}"])
 
 
+def _split_national(text: str, gaz: Gazetteer) -> tuple[str | None, str]:
+    """The central body `text` opens with (中共 allowed before it) and the rest of the text."""
+    for candidate in (text, PARTY_PREFIX.sub("", text)):
+        body = next((b for b in gaz.national_bodies if candidate.startswith(b)), None)
+        if body and candidate[len(body):len(body) + 1] != "门":  # 教育部门: any education office
+            return body, candidate[len(body):].strip()
+    return None, text
+
+
 def _issuing_body(line: str, source: str, gaz: Gazetteer, years: list[int],
-                  context: list[Mention]) -> Region | None:
+                  context: list[Mention], label: str | None = None) -> Region | None:
     """The region of a line that opens with a place and an organisation (阳江市教育局)."""
+    line = PARTY_PREFIX.sub("", line)
     found = [m for m in find_mentions(line, gaz, years) if m.strong]
     if not found or found[0].start != 0:
         return None
-    phrase = _phrases(found, line)[0]
-    used, _ = resolve_phrase(phrase, gaz)
+    used, _ = resolve_phrase(_phrases(found, line)[0], gaz)
     org = ORG_WORDS.match(line[used[-1].end:])
     if not org or MEDIA.search(org.group()):
         return None  # 上海奉贤, 北京青年报: a place, but no issuing body
-    return _decide(used, source, line, CONFIDENCE[source], gaz, context)
-
-
-def _starts_with_national(text: str, gaz: Gazetteer, years: list[int]) -> bool:
-    """True if `text` opens with a central body that is not followed by a place (a branch)."""
-    body = next((b for b in sorted(gaz.national_bodies, key=len, reverse=True)
-                 if text.startswith(b)), None)
-    if body is None or text[len(body):len(body) + 1] == "门":  # 教育部门 is any education office
-        return False
-    return not any(m.start == len(body) for m in find_mentions(text, gaz, years))
+    return _decide(used, source, label or line, CONFIDENCE[source], gaz, context)
 
 
 def _decide(phrase: list[Mention], source: str, label: str, confidence: float,
@@ -288,23 +304,23 @@ def vote_region(mentions: list[Mention], gaz: Gazetteer,
     groups, provinces = _tally(mentions, gaz)
     ranked = sorted(groups.values(), key=lambda t: t.score, reverse=True)
     total = sum(t.score for t in ranked)
-    if ranked and _wins(ranked, total):
+    if ranked and _wins(ranked, total, MIN_VOTE_ANONYMISED if anonymised else MIN_VOTE):
         return _group_region(ranked[0], total, gaz, anonymised)
     for t in ranked:
         province = gaz.province_of(t.division)
         provinces[province.id] = provinces.get(province.id, 0.0) + t.score
-    return _province_region(provinces, gaz)
+    return _province_region(provinces, ranked, gaz)
 
 
-def _wins(ranked: list[_Tally], total: float) -> bool:
+def _wins(ranked: list[_Tally], total: float, minimum: float) -> bool:
     best = ranked[0].score
     second = ranked[1].score if len(ranked) > 1 else 0.0
-    return best >= MIN_VOTE and best >= 2 * second and best >= 0.5 * total
+    return best >= minimum and best >= 2 * second and best >= 0.5 * total
 
 
 def _repeat_weight(occurrences: int) -> float:
-    """A division counts once; repeats add a little, up to double."""
-    return min(1.0 + 0.25 * (occurrences - 1), 2.0)
+    """A division counts once; repeats add a third of a vote each, up to double."""
+    return min(1.0 + (occurrences - 1) / 3, 2.0) if occurrences else 0.0
 
 
 def _tally(mentions: list[Mention], gaz: Gazetteer) -> tuple[dict[int, _Tally], dict[int, float]]:
@@ -316,22 +332,22 @@ def _tally(mentions: list[Mention], gaz: Gazetteer) -> tuple[dict[int, _Tally], 
     anchors = _anchors(mentions, gaz)
     groups: dict[int, _Tally] = {}
     provinces: dict[int, float] = {}
-    for key, ms in by_key.items():
+    for ms in by_key.values():
         targets = _targets(ms[0].candidates, anchors, gaz)
         if not targets or len(targets) > MAX_CANDIDATES:
             continue
-        strong = [m for m in ms if m.strong]
-        weight = _repeat_weight(len(ms)) / len(targets)
+        n_strong = sum(m.strong for m in ms)
+        strong = _repeat_weight(n_strong) / len(targets)
+        weak = (_repeat_weight(len(ms)) - _repeat_weight(n_strong)) * WEAK_WEIGHT / len(targets)
         for target, division in targets.items():
-            if division.level == "province":
-                provinces[target] = provinces.get(target, 0.0) + (weight if strong else 0.0)
+            if group_of(division, gaz) is None:
+                provinces[target] = provinces.get(target, 0.0) + strong
                 continue
             t = groups.setdefault(target, _Tally(gaz.get(target), names=Counter(), places=Counter()))
-            if strong:
-                t.strong += weight
-                t.places[division.id] += len(strong)
-            else:
-                t.weak += weight * WEAK_WEIGHT
+            t.strong += strong
+            t.weak += weak
+            if n_strong:
+                t.places[division.id] += n_strong
             t.names.update(m.name for m in ms)
     return groups, provinces
 
@@ -360,14 +376,18 @@ def _targets(candidates, anchors: set[int], gaz: Gazetteer) -> dict[int, Divisio
                    lambda d: True):
         kept = [d for d in candidates if narrow(d)]
         if kept:
-            return {target(d): d for d in kept}
+            out: dict[int, Division] = {}
+            for d in kept:
+                # 邵阳 is both 邵阳市 and 邵阳县 inside it: a vote for the city, no county.
+                out[target(d)] = d if target(d) not in out else gaz.get(target(d))
+            return out
     return {}
 
 
 def group_of(division: Division, gaz: Gazetteer) -> Division | None:
     """The prefecture-level unit a division votes for; None for a province."""
     if division.level == "province":
-        return None
+        return division if _is_municipality(division) else None
     city = gaz.city_of(division)
     if city is not None:
         return city
@@ -401,16 +421,20 @@ def _dominant_county(t: _Tally, gaz: Gazetteer) -> Division | None:
     return None
 
 
-def _province_region(provinces: dict[int, float], gaz: Gazetteer) -> Region | None:
+def _province_region(provinces: dict[int, float], ranked: list[_Tally],
+                     gaz: Gazetteer) -> Region | None:
     """A province-level answer when the names agree on a province but not on a city."""
     if not provinces:
         return None
     best_id = max(provinces, key=provinces.get)
     best, total = provinces[best_id], sum(provinces.values())
-    if best < 3 or best < 0.6 * total:
+    if best < MIN_PROVINCE_VOTE or best < 0.6 * total:
         return None
     province = gaz.get(best_id)
-    return region_of(province, gaz, 0.4 * best / total, [f"names in {province.name}"])
+    inside = [t.division.name for t in ranked if t.score > 0
+              and gaz.province_of(t.division).id == best_id and t.division.id != best_id]
+    evidence = [province.name] + inside[:8]
+    return region_of(province, gaz, 0.4 * best / total, evidence)
 
 
 def _is_municipality(province: Division) -> bool:

@@ -30,7 +30,9 @@ class TextResult:
 
 def is_prose(line: str) -> bool:
     """A line of running text rather than a menu, label or control."""
-    return len(line) >= 40 or len(PROSE.findall(line)) >= 2
+    if len(line) >= 40 or len(PROSE.findall(line)) >= 2:
+        return True
+    return len(line) >= 8 and line[-1] in "。！？；"
 
 
 def _first_match(lines: list[str], patterns, start: int = 0) -> tuple[int, str] | None:

@@ -366,6 +366,35 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 
 
+# ---------------------------------------------------------------- printing, shared
+def versions() -> str:
+    """The interpreter and library versions the figures were measured with."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"Python {platform.python_version()}"]
+    for dist in ("whoosh-reloaded", "jieba", "rjieba", "opencc"):
+        try:
+            parts.append(f"{dist} {version(dist)}")
+        except PackageNotFoundError:
+            parts.append(f"{dist} (not installed)")
+    import os
+    return ", ".join(parts) + f"; {os.cpu_count()} CPUs"
+
+
+def print_table(header: list[str], rows: list[list]) -> None:
+    """A plain aligned table (CJK characters count two columns)."""
+    def width(text: str) -> int:
+        return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(header))]
+    for n, row in enumerate(cells):
+        print("  ".join(c + " " * (w - width(c)) for c, w in zip(row, widths)).rstrip())
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reports", type=int, default=10000)

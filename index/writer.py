@@ -19,6 +19,7 @@ from index.schema import SCHEMA_VERSION, build_schema
 
 MARKER = "SCHEMA_VERSION"
 BATCH = 500
+WRITER_OPTIONS = {"limitmb": 256}
 
 
 def index_dir(data_dir: str | Path) -> Path:
@@ -97,7 +98,7 @@ def sync_index(data_dir: str | Path, store: Store,
     writer = None
     for report in store.iter_reports(only_unindexed=True):
         if writer is None:
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(**WRITER_OPTIONS)
         _add(writer, report, store.seq_of(report.id))
         pending.append(report.id)
         if len(pending) >= BATCH:

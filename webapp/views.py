@@ -30,8 +30,9 @@ def search():
     result = _archive().search(req)
     pairs = links.state_pairs(request.args)
     return render_template(
-        "search.html", result=result, req=req, pairs=pairs,
+        "search.html", result=result, req=req, q=req.q, pairs=pairs,
         chips=facet_view.chips(pairs),
+        clear_url=links.search_url(links.without(pairs, *facet_view.CHIP_NAMES)),
         regions=facet_view.region_tree(result.facets.get("region", []), pairs),
         facets={name: facet_view.facet_items(name, result.facets.get(name, []), pairs)
                 for name in LIST_FACETS},
