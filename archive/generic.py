@@ -318,10 +318,10 @@ def score_elements(root, stats: dict) -> None:
         chars, punct, strong = _count(own)
         if chars < 20 and strong == 0:
             continue
-        s = 1 + min(strong, 6) + min(chars / 60, 4)
+        s = 1 + strong + min(chars / 60, 4)
         node, level = el, 0
         while node is not None and node in stats and level < 4:
-            divider = 1 if level < 2 else level * 1.5
+            divider = [1, 1, 0.5, 0.25][level] and 1 / [1, 1, 0.5, 0.25][level]
             stats[node].score += s / divider
             node = node.getparent()
             level += 1

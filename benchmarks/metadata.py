@@ -2,6 +2,8 @@
 
 Usage: python benchmarks/metadata.py [CORPUS_DIR] [--samples DIR] [--min-region-acc X]
 
+Metrics: region, publish date, report/plan years.
+
 Cases: the gov pages of the dev corpus (gold `region`, `publish_date`), its forum and
 article pages (no gold: every region found is printed for a human to judge; the aim
 is no confident wrong answer on pages that name no place), the two shared samples,
@@ -29,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from archive.dates import infer_years, parse_date
 from archive.decode import decode_page
 from archive.extract import extract_page
 from archive.gazetteer import load_gazetteer
@@ -192,7 +195,59 @@ def _rates(verdicts: list[str]) -> dict:
     return counts
 
 
-METRICS = [("region", region_metric)]
+# --- publish date and report years -------------------------------------------------------
+
+SAMPLE_YEARS = {  # (report years, plan years) read by hand from the samples' titles
+    "000_e30f107987b653df.txt": ([2018], []),
+    "001_7541e7002c94fab1.txt": ([2019], [2020]),
+}
+
+# (title, opening paragraph, publish date, report years, plan years), written for this benchmark.
+YEAR_FIXTURES = [
+    ("**市教育局2017年工作总结", "2017年，全市教育系统稳步推进各项工作。", "2018-01-20", [2017], []),
+    ("xx县2019年工作总结及2020年工作计划", "一年来，我县各项工作取得新进展。", "2020-01-08", [2019], [2020]),
+    ("2021年政府工作报告", "过去一年，全市经济社会持续健康发展。", "2021-02-01", [2020], [2021]),
+    ("某区教育局2020年工作要点", "2020年全区教育工作的总体要求是：", "2020-02-15", [], [2020]),
+    ("“十三五”教育事业发展规划", "为推进教育现代化，制定本规划。", "2016-06-01", [], [2016, 2017, 2018, 2019, 2020]),
+    ("教育局工作汇报", "2018年，全市教育系统以立德树人为根本任务。", "2019-04-26", [2018], []),
+    ("二〇一九年上半年工作总结", "上半年，我局认真落实年初工作部署。", "2019-07-05", [2019], []),
+    ("年度工作总结", "今年以来，在区委、区政府的正确领导下，全区教育事业持续发展。", "2022-12-20", [2022], []),
+    ("年度工作总结", "在县委、县政府的正确领导下，全县教育工作稳中有进。", "2023-02-10", [2022], []),
+    ("2016—2020年学前教育发展规划", "为扩大学前教育资源，制定本规划。", "2016-03-01", [], [2016, 2017, 2018, 2019, 2020]),
+]
+
+
+def date_metric(cases: list[Case]) -> tuple[list[str], dict]:
+    """Publish date exactness where the gold gives a full date (gov pages, CWCED articles)."""
+    lines, verdicts = [], {}
+    for case in cases:
+        gold = parse_date(case.gold.get("publish_date") or "")
+        if gold is None:
+            continue
+        got = case.extracted.publish_date
+        verdict = "exact" if got == gold else "none" if got is None else "wrong"
+        verdicts.setdefault(case.kind, []).append(verdict)
+        if verdict != "exact":
+            lines.append(f"  {case.kind:7} {case.name:18} {verdict:6} gold={gold} got={got}")
+    return lines, {kind: _rates(v) for kind, v in verdicts.items()}
+
+
+def years_metric(cases: list[Case]) -> tuple[list[str], dict]:
+    """Report and plan years against hand-read samples and YEAR_FIXTURES."""
+    checks = [(c.name, c.extracted.title, c.extracted.paragraphs, c.extracted.publish_date,
+               *SAMPLE_YEARS[c.name]) for c in cases if c.name in SAMPLE_YEARS]
+    checks += [(f"fixture-{i}", t, [p], d, r, pl) for i, (t, p, d, r, pl) in enumerate(YEAR_FIXTURES)]
+    lines, verdicts = [], []
+    for name, title, paragraphs, date, report, plan in checks:
+        got = infer_years(title, paragraphs, date)
+        ok = list(got[0]) == report and list(got[1]) == plan
+        verdicts.append("exact" if ok else "wrong")
+        if not ok:
+            lines.append(f"  {name:26} {title[:24]:26} want={report}/{plan} got={got[0]}/{got[1]}")
+    return lines, {"samples+fixtures": _rates(verdicts)}
+
+
+METRICS = [("region", region_metric), ("publish date", date_metric), ("years", years_metric)]
 
 
 def main(argv: list[str] | None = None) -> int:
