@@ -321,7 +321,7 @@ def score_elements(root, stats: dict) -> None:
         s = 1 + strong + min(chars / 60, 4)
         node, level = el, 0
         while node is not None and node in stats and level < 4:
-            divider = [1, 1, 0.5, 0.25][level] and 1 / [1, 1, 0.5, 0.25][level]
+            divider = 1 if level < 2 else level * 1.5
             stats[node].score += s / divider
             node = node.getparent()
             level += 1
@@ -336,16 +336,20 @@ CHROME_CUES = re.compile(
 CHROME_TAGS = frozenset(("footer", "nav", "aside", "header"))
 
 
-def chrome_elements(root) -> set:
-    """Elements inside page chrome (nav, footer, sidebars, modal dialogs)."""
+# on an article page, comment sections are chrome too (readability's "unlikely candidates")
+COMMENT_CUES = re.compile(r"comment|remark|disqus|combx|community|shoutbox|sponsor|respond", re.IGNORECASE)
+
+
+def chrome_elements(root, discussion: bool = False) -> set:
+    """Elements inside page chrome (nav, footer, sidebars, modal dialogs, comments)."""
     inside: set = set()
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         parent = el.getparent()
         cue = cue_of(el)
-        if (parent in inside or el.tag in CHROME_TAGS
-                or (cue and CHROME_CUES.search(cue) and not POSITIVE_CUES.search(cue))):
+        chrome_cue = cue and (CHROME_CUES.search(cue) or (not discussion and COMMENT_CUES.search(cue)))
+        if parent in inside or el.tag in CHROME_TAGS or (chrome_cue and not POSITIVE_CUES.search(cue)):
             inside.add(el)
     return inside
 
@@ -500,14 +504,22 @@ def reply_group(root, stats: dict, main: list, chrome: set, order: dict, discuss
     return best if best_total >= 20 else []
 
 
+def _in_code(el) -> bool:
+    return any(a.tag in ("pre", "code") for a in el.iterancestors())
+
+
 def _drop_reason(el, stats: dict, top, discussion: bool) -> str | None:
     """Why a block inside the container is boilerplate, or None to keep it."""
     s = stats.get(el)
     if s is None or el is top or s.chars == 0:
         return None
     cue = cue_of(el)
+    if cue and el.tag not in BLOCK_TAGS and _in_code(el):
+        cue = ""  # <span class="comment"> in a code listing is code, not a comment section
     if discussion and cue and REPLY_CUES.search(cue) and (s.strong or s.chars - s.links >= 20):
         cue = ""  # on a discussion page the replies' text is content (their bylines are not)
+    if not discussion and cue and COMMENT_CUES.search(cue) and not POSITIVE_CUES.search(cue):
+        return f"comments under an article ('{cue[:40]}')"
     if cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue):
         if s.chars < 0.5 * stats[top].chars or s.strong < 3:
             return f"class/id '{cue[:40]}' looks like boilerplate"
@@ -564,12 +576,12 @@ def extract_main(root, url: str | None = None, title: str | None = None) -> Main
     """Find and read the main text of a cleaned page body."""
     stats = element_stats(root)
     score_elements(root, stats)
-    chrome = chrome_elements(root)
+    discussion = is_discussion_url(url)
+    chrome = chrome_elements(root, discussion)
     order = {el: i for i, el in enumerate(root.iter())}
     candidate = best_candidate(root, stats, chrome, title_element(root, title), order)
     if candidate is None:
         return MainText([], "", "none", [Dropped("no text block found", "page", "")])
-    discussion = is_discussion_url(url)
     group = thread_group(candidate, stats)
     if len(group) > 1 and not (discussion or replies_are_content(group, None) or _link_free(group, stats)):
         group = [candidate]  # same-shaped teasers on an article page are a feed, not a thread

@@ -7,6 +7,7 @@ import re
 import time
 from html import escape
 
+import markupsafe
 import pytest
 
 from archive.records import Topics
@@ -135,7 +136,7 @@ def app(store, data_dir):
         make_report("沧州市2018年工作汇报", ["大班额得到有效遏制。"],
                     publish_date="2019-04-26", region=region("河北省", "沧州市"), years=[2018]),
         make_report("阳东区教育局2016年工作计划", [
-            "一、总体要求", "（一）学前教育。新建幼儿园3所，学前三年毛入园率达到90%以上。",
+            "一、总体要求", "（一）学前教育。新建幼儿园3所，新增学位900个。",
             "1.扩大资源", "全区投入1.5亿元改善办学条件。"],
             publish_date="2016-02-03", region=region("广东省", "阳江市", "阳东区", code="441704"),
             years=[2016], topics=Topics(["科技、教育"], ["工作计划"], ["学前教育"]),
@@ -203,7 +204,7 @@ def test_passage_link_opens_the_report_at_the_passage_highlighted(client):
 
 
 def test_api_doc_returns_paragraphs_with_pids(client):
-    hit = client.get("/api/search?q=毛入园率达到98").get_json()["hits"][0]
+    hit = client.get("/api/search?q=毛入园率").get_json()["hits"][0]
     doc = client.get(f"/api/doc/{hit['id']}").get_json()
     assert doc["paragraphs"][0] == {"pid": hit["passages"][0]["pid"],
                                     "text": "全市学前教育毛入园率达到98.23%。"}
@@ -347,7 +348,7 @@ def test_query_language_is_one_click_away(client):
     for example in ("教育 入园", '"毛入园率 98%"', "学前 OR 幼儿", "-疫情", "(学前 OR 幼儿) 资助",
                     "title:总结", "region:阳江", "year:2016-2019", "topic:学前教育",
                     "doctype:工作总结", "site:discuz_x3"):
-        assert f"<code>{escape(example, quote=False)}</code>" in page
+        assert f"<code>{markupsafe.escape(example)}</code>" in page
 
 
 # ---------------------------------------------------------------- report page
@@ -440,7 +441,7 @@ def test_report_page_offers_the_original_in_a_sandboxed_frame(ingested):
 def test_hostile_page_text_is_shown_as_text(ingested):
     rid = hit_ids(ingested)["韶关市教育局2021年信息化工作总结"]
     page = ingested.get(f"/doc/{rid}?q=onerror").get_data(as_text=True)
-    assert "&lt;script&gt;alert(&#34;payload&#34;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert(&quot;payload&quot;)&lt;/script&gt;" in page
     assert "&lt;img src=x <mark>onerror</mark>=alert(2)&gt;" in page
     assert "pwned" not in page and "<img src" not in page
 
@@ -673,15 +674,15 @@ def test_pages_carry_no_inline_script_style_or_handlers(client, path):
     page = response.get_data(as_text=True)
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
-    assert not re.search(r"\sstyle=", page) and not re.search(r"<style", page)
-    assert not re.search(r"\son[a-z]+=", page)
+    assert not re.search(r"<[^<>]*\sstyle=", page) and "<style" not in page
+    assert not re.search(r"<[^<>]*\son[a-z]+=", page)
 
 
 def test_report_page_carries_no_inline_script_or_style(client):
     rid = hit_ids(client)["阳江市教育局2019年工作总结"]
     page = client.get(f"/doc/{rid}?q=入园").get_data(as_text=True)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
-    assert not re.search(r"\sstyle=", page) and not re.search(r"\son[a-z]+=", page)
+    assert not re.search(r"<[^<>]*\sstyle=", page) and not re.search(r"<[^<>]*\son[a-z]+=", page)
 
 
 # ---------------------------------------------------------------- pure helpers

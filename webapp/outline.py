@@ -33,12 +33,13 @@ def heading_level(text: str) -> int | None:
 
 
 def heading_text(paragraph: str) -> str | None:
-    """The heading a numbered paragraph carries: all of it when short, else its lead sentence."""
+    """The heading a numbered paragraph carries: its short lead sentence ("（一）学前教育。新建…"),
+    else the whole paragraph when it is short."""
     text = paragraph.strip()
-    if len(text) <= MAX_HEADING_CHARS:
-        return text
     lead = _LEAD_END.split(text, maxsplit=1)[0].strip()
-    return lead if len(lead) <= MAX_HEADING_CHARS and lead != text else None
+    if lead and len(lead) <= MAX_HEADING_CHARS:
+        return lead
+    return text if len(text) <= MAX_HEADING_CHARS else None
 
 
 def outline(paragraphs: list[str], pids: list[str]) -> list[Heading]:
