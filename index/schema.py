@@ -9,7 +9,7 @@ from whoosh import fields
 
 from index.analysis import CharAnalyzer, WordAnalyzer
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # Facet fields: name -> stored in the index as keywords, counted over all matches.
 FACETS = ("province", "city", "county", "year", "domain", "doctype", "subtopic", "site")
@@ -39,5 +39,5 @@ def build_schema() -> fields.Schema:
         site=fields.KEYWORD(**facet),
         # Sort keys: YYYYMMDD of the publish date (0 when unknown), ingest order.
         date=fields.NUMERIC(int, sortable=True, stored=True),
-        added=fields.NUMERIC(int, sortable=True),
+        added=fields.NUMERIC(int, sortable=True, stored=True),
     )

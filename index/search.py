@@ -18,6 +18,7 @@ from index.writer import open_index
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 100
+ADJACENT_BOOST = 2.0  # constant score added when AND-ed terms also occur side by side
 
 
 @dataclass
@@ -85,12 +86,9 @@ class Searcher:
         top = request.page * request.limit
         if allowed is not None and not allowed:
             return SearchResult(request, 0, [], facets.counts(base, filters), parsed.terms, parsed.notice)
-        results = searcher.search(q, filter=allowed, limit=top,
-                                  sortedby=_sort(request.sort, tree))
-        page_hits = list(results)[top - request.limit: top]
-        reports = self.store.get_many([h["id"] for h in page_hits])
-        hits = [self._hit(reports[h["id"]], parsed.terms)
-                for h in page_hits if h["id"] in reports]
+        page_ids = _ranked_ids(searcher, q, allowed, request.sort, tree, top)[top - request.limit:]
+        reports = self.store.get_many(page_ids)
+        hits = [self._hit(reports[i], parsed.terms) for i in page_ids if i in reports]
         return SearchResult(request, len(matched), hits,
                             facets.counts(base, filters), parsed.terms, parsed.notice)
 
@@ -101,15 +99,20 @@ class Searcher:
                    best_passages(report.extracted.paragraphs, terms))
 
 
-def _sort(sort: str, tree) -> object:
-    newest = sorting.MultiFacet([sorting.FieldFacet("date", reverse=True),
-                                 sorting.FieldFacet("added", reverse=True)])
-    if sort == "oldest":
-        return sorting.MultiFacet([sorting.FieldFacet("date"), sorting.FieldFacet("added")])
-    if sort == "newest" or tree is None:
-        return newest
-    return sorting.MultiFacet([sorting.ScoreFacet(), sorting.FieldFacet("date", reverse=True),
-                               sorting.FieldFacet("added", reverse=True)])
+def _ranked_ids(searcher, q, allowed, sort: str, tree, top: int) -> list[str]:
+    """Ids of the first `top` matches in the requested order.
+
+    Relevance uses Whoosh's plain top-N collector (its sorting collector scores
+    AndMaybe without the optional part, losing the boosts), then newer first on ties.
+    """
+    if sort == "relevance" and tree is not None:
+        hits = searcher.search(q, filter=allowed, limit=top)
+        keyed = [(-round(h.score, 6), -h["date"], -h["added"], h["id"]) for h in hits]
+        return [k[-1] for k in sorted(keyed)]
+    order = [sorting.FieldFacet("date", reverse=sort != "oldest"),
+             sorting.FieldFacet("added", reverse=sort != "oldest")]
+    hits = searcher.search(q, filter=allowed, limit=top, sortedby=sorting.MultiFacet(order))
+    return [h["id"] for h in hits]
 
 
 class _Compiler:
@@ -130,7 +133,16 @@ class _Compiler:
         positives = [self.compile(n) for n in node.nodes if not isinstance(n, Not)]
         negatives = [self.compile(n.node) for n in node.nodes if isinstance(n, Not)]
         q = wq.And(positives) if positives else wq.Every()
+        q = self.adjacency_boost(q, [n for n in node.nodes if isinstance(n, Text)])
         return wq.AndNot(q, wq.Or(negatives)) if negatives else q
+
+    def adjacency_boost(self, q: wq.Query, texts: list[Text]) -> wq.Query:
+        """Rank reports where the terms stand together (学前 教育 as 学前教育) higher."""
+        if len(texts) < 2 or any(t.field for t in texts):
+            return q
+        grams = query_grams("".join(t.value for t in texts))
+        together = wq.Or([_grams_query(f, grams) for f in ("title_c", "body_c")])
+        return wq.AndMaybe(q, wq.ConstantScoreQuery(together, ADJACENT_BOOST))
 
     def text(self, node: Text) -> wq.Query:
         """Must occur as a substring (character view); scored by BM25F on the word view."""

@@ -116,3 +116,18 @@ def test_cli_search_json(pages, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["total"] == 1 and out["hits"][0]["plan_years"] == [2019]  # a 工作计划
     assert out["facets"]["year"]
+
+
+def test_passage_links_survive_reextraction(pages, tmp_path):
+    import run
+
+    data = tmp_path / "data"
+    ingest_paths(data, [str(pages)], progress=False)
+    client = create_app({"DATA_DIR": str(data), "LOAD_DEMO": False}).test_client()
+    before = client.get("/api/search", query_string={"q": "大班额"}).get_json()
+    run.main(["--data", str(data), "reindex", "--reextract"])
+    client = create_app({"DATA_DIR": str(data), "LOAD_DEMO": False}).test_client()
+    after = client.get("/api/search", query_string={"q": "大班额"}).get_json()
+    assert after["total"] == before["total"] == 2
+    links = lambda r: sorted(p["url"] for h in r["hits"] for p in h["passages"])  # noqa: E731
+    assert links(after) == links(before)

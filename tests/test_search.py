@@ -136,3 +136,14 @@ def test_index_rebuilds_when_schema_marker_changes(store, data_dir, searcher):
 
     sync_index(data_dir, store)
     assert fresh.search(SearchRequest(q="大班额")).total == 2
+
+
+def test_terms_standing_together_rank_first(store, data_dir):
+    add_reports(store, data_dir, [
+        make_report("甲", ["学前，教育。" * 4], publish_date="2022-01-01"),
+        make_report("乙", ["我们在这一年里推进了学前教育的普惠发展和各项改革工作，成效明显。"],
+                    publish_date="2010-01-01"),
+    ])
+    result = Searcher(data_dir, store).search(SearchRequest(q="学前 教育"))
+    assert result.total == 2
+    assert titles(result)[0] == "乙"  # older, but its terms stand together
