@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from lxml import etree
-
 
 # ---------------------------------------------------------------- HTML helpers
 # (shared with extract.py and page_meta.py)
@@ -21,22 +21,16 @@ JUNK_TAGS = (
     "template", "select", "option", "button", "input", "textarea", "map", "audio", "video",
 )
 BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd tr table tbody thead tfoot section "
-    "article blockquote pre header footer nav aside main form fieldset figure "
-    "figcaption center address hr caption details summary body html".split()
+    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "tbody", "thead", "tfoot", "section", "article", "blockquote", "pre", "header", "footer", "nav", "aside", "main", "form", "fieldset", "figure", "figcaption", "center", "address", "hr", "caption", "details", "summary", "body", "html"]
 )
 CELL_TAGS = frozenset(("td", "th"))
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u200b\ufeff]+")
+_LETTERS = re.compile(r"[^\W\d_]")
 
 # Words that make up forum and page controls; a line made only of them is dropped.
 CONTROL_WORDS = frozenset(
-    """回复 举报 只看该作者 只看楼主 引用 分享 收藏 点赞 赞 顶 踩 楼主 沙发 板凳 地板 电梯直达
-    使用道具 倒序浏览 阅读模式 回帖奖励 打印 关闭 关闭窗口 打印本页 返回顶部 返回列表 上一篇 下一篇
-    上一主题 下一主题 复制链接 跳转到指定楼层 评分 支持 反对 编辑 删除 字体 大 中 小 发表回复
-    快速回复 回复本楼 举报本楼 查看全部 收起 展开 展开全文 阅读全文 加入收藏 分享到 微信 微博
-    QQ空间 QQ好友和群 腾讯微博 腾讯朋友 打印本文 关闭本页 返回 顶部 本页 TOP 小 大 默认
-    评论 首赞 点赞数 赞同 喜欢 转发 关注 取消关注 私信 更多 回复TA""".split()
+    ["回复", "举报", "只看该作者", "只看楼主", "引用", "分享", "收藏", "点赞", "赞", "顶", "踩", "楼主", "沙发", "板凳", "地板", "电梯直达", "使用道具", "倒序浏览", "阅读模式", "回帖奖励", "打印", "关闭", "关闭窗口", "打印本页", "返回顶部", "返回列表", "上一篇", "下一篇", "上一主题", "下一主题", "复制链接", "跳转到指定楼层", "评分", "支持", "反对", "编辑", "删除", "字体", "大", "中", "小", "发表回复", "快速回复", "回复本楼", "举报本楼", "查看全部", "收起", "展开", "展开全文", "阅读全文", "加入收藏", "分享到", "微信", "微博", "QQ空间", "QQ好友和群", "腾讯微博", "腾讯朋友", "打印本文", "关闭本页", "返回", "顶部", "本页", "TOP", "小", "大", "默认", "评论", "首赞", "点赞数", "赞同", "喜欢", "转发", "关注", "取消关注", "私信", "更多", "回复TA"]
 )
 _RELATED_HEADING = re.compile(
     r"^【?(相关(报道|新闻|阅读|文章|链接|推荐|专题)|延伸阅读|推荐阅读|热门推荐|猜你喜欢|更多精彩|热点推荐)】?\s*[:：]?$"
@@ -154,8 +148,9 @@ def text_runs(top, skip=None, inline_sep: str = "") -> list[tuple[str, int]]:
     def add(text: str | None) -> None:
         if text:
             buf.append(text)
-            if state["depth"]:
-                state["links"] += len("".join(text.split()))
+            # a pasted address shown as a link is text the author wrote
+            if state["depth"] and not text.lstrip().startswith(("http://", "https://", "www.")):
+                state["links"] += len(_LETTERS.findall(text))
 
     def flush() -> None:
         para = norm_space("".join(buf))
@@ -315,7 +310,7 @@ def score_elements(root, stats: dict) -> None:
     """Give each text holder a score and pass it up to three ancestors (readability)."""
     for el in root.iter("p", "div", "td", "pre", "li", "section", "article", "blockquote", "dd", "font", "span", "table"):
         own = _own_text(el)
-        chars, punct, strong = _count(own)
+        chars, _, strong = _count(own)
         if chars < 20 and strong == 0:
             continue
         s = 1 + strong + min(chars / 60, 4)
@@ -368,23 +363,32 @@ def title_element(root, title: str | None):
     return None
 
 
-def near_title(el, title_el, title_path: set, order: dict) -> bool:
-    """Does the element follow the title closely (share an ancestor within 4 levels)?"""
-    if title_el is None or order.get(el, 0) < order.get(title_el, 0):
-        return False
-    node = el
-    for _ in range(4):
-        node = node.getparent()
-        if node is None:
+class TitleAnchor:
+    """Where the headline ends in the page, to favour text that starts right after it."""
+
+    GAP = 300  # characters of other text allowed between headline and body
+
+    def __init__(self, root, title_el):
+        self.start: dict = {}
+        self.end = None
+        if title_el is None:
+            return
+        seen = 0
+        for el in root.iter():
+            self.start[el] = seen
+            seen += len("".join((el.text or "").split())) + len("".join((el.tail or "").split()))
+        last = list(title_el.iter())[-1]
+        self.end = self.start.get(last, 0) + len("".join((last.text or "").split()))
+
+    def follows(self, el) -> bool:
+        """Does the element's text begin within GAP characters after the headline?"""
+        if self.end is None or el not in self.start:
             return False
-        if node in title_path:
-            return True
-    return False
+        return 0 <= self.start[el] - self.end <= self.GAP
 
 
-def best_candidate(root, stats: dict, chrome: set, title_el=None, order: dict | None = None):
+def best_candidate(root, stats: dict, chrome: set, anchor: TitleAnchor | None = None):
     """The element with the highest link-discounted score, or None."""
-    title_path = set(title_el.iterancestors()) if title_el is not None else set()
     best, best_score = None, 0.0
     for el, s in stats.items():
         if s.score <= 0 or el.tag in ("html", "body", "a"):
@@ -393,7 +397,7 @@ def best_candidate(root, stats: dict, chrome: set, title_el=None, order: dict | 
         value = (s.score + cue_weight(el)) * (1 - link_density)
         if el in chrome:
             value *= 0.2
-        if near_title(el, title_el, title_path, order or {}):
+        if anchor is not None and anchor.follows(el):
             value *= 1.5  # the article body sits right under its headline
         if value > best_score:
             best, best_score = el, value
@@ -460,7 +464,7 @@ def _has_reply_cue(el, levels: int = 4) -> bool:
 
 # a URL that names a discussion page: replies there are content, not page furniture
 FORUM_URL = re.compile(
-    r"bbs|forum|club|tieba|thread|topic|question|answer|zhidao|discuss|comments?\b|reviews?\b|"
+    r"bbs|forum|club|tieba|thread|topic|question|answer|zhidao|wenda|faq|(?<![a-z])ask\b|discuss|comments?\b|reviews?\b|"
     r"/t/|/d/|viewthread|showtopic",
     re.IGNORECASE,
 )
@@ -468,7 +472,14 @@ FLOOR_MARK = re.compile(r"#\d+|\d+\s*[楼#＃]|沙发|板凳|地板|楼主")
 
 
 def is_discussion_url(url: str | None) -> bool:
-    return bool(url and FORUM_URL.search(url))
+    """Host, path or fragment name a discussion (the query string is tracking noise)."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return bool(FORUM_URL.search(f"{parts.netloc}{parts.path}#{parts.fragment}"))
 
 
 def replies_are_content(group: list, url: str | None) -> bool:
@@ -520,9 +531,9 @@ def _drop_reason(el, stats: dict, top, discussion: bool) -> str | None:
         cue = ""  # on a discussion page the replies' text is content (their bylines are not)
     if not discussion and cue and COMMENT_CUES.search(cue) and not POSITIVE_CUES.search(cue):
         return f"comments under an article ('{cue[:40]}')"
-    if cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue):
-        if s.chars < 0.5 * stats[top].chars or s.strong < 3:
-            return f"class/id '{cue[:40]}' looks like boilerplate"
+    negative = cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue)
+    if negative and (s.chars < 0.5 * stats[top].chars or s.strong < 3):
+        return f"class/id '{cue[:40]}' looks like boilerplate"
     if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag != "a":
         return f"link text {s.links}/{s.chars} chars"
     if el.tag in ("ul", "ol", "dl") and s.links > 0.4 * s.chars and s.strong == 0:
@@ -540,7 +551,7 @@ def read_container(top, stats: dict, dropped: list, discussion: bool = False) ->
 
     kept = []
     for para, links in text_runs(top, skip):
-        chars = len(para.replace(" ", ""))
+        chars = len(_LETTERS.findall(para))  # letters only: a "(2005-04-27)" tail is no text
         if is_control_line(para):
             dropped.append(Dropped("forum/page control", "line", preview(para)))
         elif chars >= 4 and links >= 0.5 * chars:
@@ -577,9 +588,17 @@ def extract_main(root, url: str | None = None, title: str | None = None) -> Main
     stats = element_stats(root)
     score_elements(root, stats)
     discussion = is_discussion_url(url)
+    main = _extract(root, stats, discussion, url, title)
+    if not discussion and sum(len(p) for p in main.paragraphs) < 30:
+        # everything sat under comment cues: the page is a discussion after all
+        main = _extract(root, stats, True, url, title)
+    return main
+
+
+def _extract(root, stats: dict, discussion: bool, url: str | None, title: str | None) -> MainText:
     chrome = chrome_elements(root, discussion)
     order = {el: i for i, el in enumerate(root.iter())}
-    candidate = best_candidate(root, stats, chrome, title_element(root, title), order)
+    candidate = best_candidate(root, stats, chrome, TitleAnchor(root, title_element(root, title)))
     if candidate is None:
         return MainText([], "", "none", [Dropped("no text block found", "page", "")])
     group = thread_group(candidate, stats)

@@ -10,7 +10,12 @@ from lxml import etree
 
 from archive.configs import SiteConfig, css
 from archive.dates import parse_date
-from archive.generic import NEGATIVE_CUES, block_paragraphs, cue_of, norm_space, visible_text
+from archive.generic import (
+    block_paragraphs,
+    cue_of,
+    norm_space,
+    visible_text,
+)
 from archive.records import Attachment
 
 ATTACHMENT_EXT = re.compile(r"\.(docx?|xlsx?|pdf|zip|rar|7z|wps|et|pptx?|txt|ofd|csv)$", re.IGNORECASE)

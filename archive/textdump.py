@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from archive.configs import SiteConfig
 from archive.generic import Dropped, is_control_line, norm_space, preview
-from archive.page_meta import PageMeta, apply_fields, inline_fields, label_pattern, pick_fields
+from archive.page_meta import (
+    PageMeta,
+    apply_fields,
+    inline_fields,
+    label_pattern,
+    pick_fields,
+)
 
 PROSE = re.compile(r"[。，；！？]")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from archive.extract import extract_page  # noqa: E402
+from archive.extract import extract_page
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "dev"
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
@@ -103,10 +103,11 @@ def load_corpus(corpus: Path) -> list[dict]:
             row = dict(zip(header, line.rstrip("\n").split("\t")))
             manifest[row["file"]] = row
     rows = []
-    for line in open(corpus / "gold.jsonl", encoding="utf-8"):
-        row = json.loads(line)
-        row["charset"] = manifest.get(row["file"], {}).get("bytes_charset")
-        rows.append(row)
+    with open(corpus / "gold.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            row["charset"] = manifest.get(row["file"], {}).get("bytes_charset")
+            rows.append(row)
     return rows
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from archive.records import Report
 from index.analysis import char_stream
-from index.search import SearchRequest, Searcher
+from index.search import Searcher, SearchRequest
 
 THRESHOLD = 0.8  # bigram Jaccard from which two texts count as the same report
 SENTENCES = 3  # phrases searched per report

@@ -2,7 +2,7 @@
 import pytest
 
 from archive.configs import ConfigError, load_configs, parse_config
-from archive.extract import PageView, match_config, check_config
+from archive.extract import PageView, check_config, match_config
 from archive.generic import parse_html
 
 REQUIRED_FAMILIES = {

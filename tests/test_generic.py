@@ -1,6 +1,12 @@
 """The generic DOM-scoring extractor and its HTML helpers."""
 from archive.generic import (
-    block_paragraphs, clean_tree, dedupe, extract_main, is_control_line, norm_space, parse_html,
+    block_paragraphs,
+    clean_tree,
+    dedupe,
+    extract_main,
+    is_control_line,
+    norm_space,
+    parse_html,
 )
 
 
@@ -68,3 +74,35 @@ def test_control_lines_are_recognised():
 
 def test_page_without_text_gives_no_paragraphs():
     assert main_of("<html><body><div><a href='/'>首页</a></div></body></html>").paragraphs == []
+
+
+COMMENTED = f"""<html><body>
+<div class="topic"><h1>周末去哪里读书</h1><div class="topic-content"><p>{PROSE}</p><p>大家周末一般去哪里看书？图书馆还是咖啡馆？</p></div></div>
+<div class="comment-list">
+<div class="comment-item"><a href="/u/1">读者甲</a><div class="comment-text">我一般去区图书馆，安静而且免费，周末人也不算太多。</div></div>
+<div class="comment-item"><a href="/u/2">读者乙</a><div class="comment-text">咖啡馆更自在一些，不过要点一杯饮料才好意思久坐。</div></div>
+</div></body></html>"""
+
+
+def test_comments_under_an_article_are_dropped():
+    main = main_of(COMMENTED)
+    text = "\\n".join(main.paragraphs)
+    assert PROSE in text
+    assert "区图书馆" not in text and "咖啡馆更自在" not in text
+
+
+def test_replies_on_a_discussion_page_are_kept_in_order():
+    root = parse_html(COMMENTED)
+    clean_tree(root)
+    main = extract_main(root.find("body"), url="https://bbs.example.org/topic/42")
+    text = "\\n".join(main.paragraphs)
+    assert text.index(PROSE) < text.index("区图书馆") < text.index("咖啡馆更自在")
+    assert main.mode == "thread"
+
+
+def test_link_lines_and_related_headings_inside_the_article_are_dropped():
+    html = f"""<html><body><div class="article"><p>{PROSE}</p><p>{PROSE[::-1]}</p>
+    相关报道：<br>·<a href="/1">某地举办读书节活动</a>（2005-04-27）<br>·<a href="/2">图书馆新馆开放</a>（2005-04-26）<br></div></body></html>"""
+    main = main_of(html)
+    assert main.paragraphs == [PROSE, PROSE[::-1]]
+    assert {d.reason.split(" (")[0] for d in main.dropped} >= {"link line", "heading of a link list"}

@@ -46,7 +46,7 @@ def portal_page(title: str, paragraphs: list[str], *, issuer: str, date: str, ur
 </div>{extra_body}
 <div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a></div></div>
 <div class="footer"><p>主办单位：{escape(issuer)}　网站标识码：0000000000</p></div>
-</body></html>""".encode("utf-8")
+</body></html>""".encode()
 
 
 def forum_page(title: str, paragraphs: list[str], *, posted: str) -> bytes:
@@ -77,7 +77,7 @@ def forum_page(title: str, paragraphs: list[str], *, posted: str) -> bytes:
 </table></div>
 </div></div>
 <div id="f_pst" class="pl bm bmw"><div class="pbt">您需要登录后才可以回帖</div></div>
-</body></html>""".encode("utf-8")
+</body></html>""".encode()
 
 
 # Invented report texts (real place names, made-up figures).
@@ -199,7 +199,7 @@ def test_passage_link_opens_the_report_at_the_passage_highlighted(client):
     url = hit["passages"][0]["url"]
     path, anchor = url.split("#")
     page = client.get(path).get_data(as_text=True)
-    match = re.search(rf'<p id="{anchor}"[^>]*>(.*?)</p>', page, re.S)
+    match = re.search(rf'<p id="{anchor}"[^>]*>(.*?)</p>', page, re.DOTALL)
     assert match and "<mark>大班额</mark>" in match.group(1)
 
 
@@ -285,14 +285,14 @@ def test_active_filters_are_removable_chips(client):
 
 def test_new_query_keeps_the_filters(client):
     page = client.get("/?q=学前&region=广东省&sort=newest").get_data(as_text=True)
-    form = re.search(r'<form class="searchbox".*?</form>', page, re.S).group(0)
+    form = re.search(r'<form class="searchbox".*?</form>', page, re.DOTALL).group(0)
     assert '<input type="hidden" name="region" value="广东省">' in form
     assert '<input type="hidden" name="sort" value="newest">' in form
 
 
 def test_year_histogram_bars_filter_by_year(client):
     page = client.get("/?q=教育").get_data(as_text=True)
-    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    svg = re.search(r"<svg.*?</svg>", page, re.DOTALL).group(0)
     bars = dict(re.findall(r'<a href="([^"]+)" class="bar[^"]*" data-year="(\d+)"', svg))
     assert sorted(bars.values()) == ["2016", "2019"]  # 2017 and 2018 have no 教育 match
     assert "<text" in svg and ">2017</text>" in svg  # the gap is drawn
@@ -323,7 +323,7 @@ def test_pagination_links(client):
 
 def test_result_card_shows_the_report_metadata(client):
     page = client.get("/?q=毛入园率达到98").get_data(as_text=True)
-    card = re.search(r'<li class="hit".*?</li>', page, re.S).group(0)
+    card = re.search(r'<li class="hit".*?</li>', page, re.DOTALL).group(0)
     for text in ("阳江市教育局</span>", "广东省 阳江市", "报告年份 2019", "发布日期 2020-12-07",
                  '<span class="doctype">工作总结'):
         assert text in card
@@ -355,7 +355,7 @@ def test_query_language_is_one_click_away(client):
 def test_report_page_outline_jumps_to_headings(client):
     rid = hit_ids(client)["阳东区教育局2016年工作计划"]
     page = client.get(f"/doc/{rid}").get_data(as_text=True)
-    outline = re.search(r'<nav class="outline".*?</nav>', page, re.S).group(0)
+    outline = re.search(r'<nav class="outline".*?</nav>', page, re.DOTALL).group(0)
     items = re.findall(r'<li class="level-(\d)"><a href="#(p-[0-9a-f-]+)">(.*?)</a>', outline)
     assert [(level, text) for level, _, text in items] == [
         ("1", "一、总体要求"), ("2", "（一）学前教育"), ("3", "1.扩大资源")]
@@ -452,7 +452,7 @@ def test_also_published_at_lists_the_same_report_elsewhere(ingested):
     data = ingested.get("/api/search", query_string={"q": "阳江市教育局2019年工作总结"}).get_json()
     portal, forum = sorted(data["hits"], key=lambda h: h["source_url"] is None)
     page = ingested.get(f"/doc/{portal['id']}").get_data(as_text=True)
-    similar = re.search(r'<section class="similar">.*?</section>', page, re.S).group(0)
+    similar = re.search(r'<section class="similar">.*?</section>', page, re.DOTALL).group(0)
     assert f'data-id="{forum["id"]}"' in similar and "discuz_x3" in similar
     assert ids["沧州市教育局2018年工作总结"] not in similar
     other = ingested.get(f"/doc/{ids['沧州市教育局2018年工作总结']}").get_data(as_text=True)
@@ -512,6 +512,8 @@ def test_upload_ingests_in_the_background_with_per_file_results(client):
     assert hit_ids(client, q="春湾镇") == {"阳春市教育局2020年工作总结": by_path["阳春.html"]["id"]}
     page = client.get(job_url).get_data(as_text=True)
     assert '<tr class="status-failed"><td class="path">broken.zip</td>' in page
+    newer = client.get(f"/api/jobs/{job_id}?since=2").get_json()
+    assert newer["results_total"] == 3 and newer["results"] == job["results"][2:]
     again = upload(client, files[:1], csrf(client), headers={"Accept": "application/json"})
     assert again.status_code == 202
     assert wait_for_job(client, again.get_json()["status"])["counts"]["duplicate"] == 1
@@ -596,15 +598,17 @@ def test_export_pages_through_the_searcher_in_chunks(store, data_dir, monkeypatc
     real = state.search
     monkeypatch.setattr(state, "search", lambda req: calls.append((req.page, req.limit)) or real(req))
     response = app.test_client().get("/export.jsonl?q=共同词&sort=oldest")
-    assert calls == []  # nothing is searched before the body is read
+    assert calls == [(1, 3)]  # the first chunk gives the headers their counts; the rest wait
     rows = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert [r["title"] for r in rows] == [f"第{i}号报告" for i in range(7)]
     assert calls == [(1, 3), (2, 3), (3, 3)]
 
 
-def test_export_stops_at_the_row_limit(client, app):
+def test_export_stops_at_the_row_limit_and_says_so(client, app):
     app.config["EXPORT_MAX_ROWS"] = 2
-    assert len(client.get("/export.jsonl").get_data(as_text=True).splitlines()) == 2
+    response = client.get("/export.jsonl")
+    assert len(response.get_data(as_text=True).splitlines()) == 2
+    assert (response.headers["X-Total-Count"], response.headers["X-Export-Rows"]) == ("3", "2")
 
 
 def test_export_neutralises_spreadsheet_formulas(store, data_dir):
@@ -617,11 +621,11 @@ def test_export_neutralises_spreadsheet_formulas(store, data_dir):
 # ---------------------------------------------------------------- browse
 def test_browse_counts_by_province_and_year(client):
     page = client.get("/browse").get_data(as_text=True)
-    row = re.search(r"<tr><th scope=\"row\"><a href=\"([^\"]+)\">广东省</a></th>.*?</tr>", page, re.S)
+    row = re.search(r"<tr><th scope=\"row\"><a href=\"([^\"]+)\">广东省</a></th>.*?</tr>", page, re.DOTALL)
     assert row and row.group(1) == "/?region=%E5%B9%BF%E4%B8%9C%E7%9C%81"
     assert '<a href="/?region=%E5%B9%BF%E4%B8%9C%E7%9C%81&amp;year=2016">1</a>' in row.group(0)
     assert "/?region=%E6%B2%B3%E5%8C%97%E7%9C%81&amp;year=2018" in page
-    recent = re.search(r'<ol class="recent">.*?</ol>', page, re.S).group(0)
+    recent = re.search(r'<ol class="recent">.*?</ol>', page, re.DOTALL).group(0)
     assert recent.index("阳东区教育局2016年工作计划") < recent.index("阳江市教育局2019年工作总结")
 
 
@@ -701,7 +705,7 @@ def test_histogram_fills_gaps_and_marks_selected_years():
     h = year_histogram([("2019", 4), ("2016", 2), ("1066", 9), ("abc", 1)], [("year", "2015-2016")])
     assert [b.year for b in h.bars] == [2016, 2017, 2018, 2019]
     assert [b.url is None for b in h.bars] == [False, True, True, False]
-    assert h.bars[3].height == 70 and h.bars[0].height == 35
+    assert h.bars[3].height == 60 and h.bars[0].height == 30
     assert [b.selected for b in h.bars] == [True, False, False, False]
     assert year_histogram([], []) is None
 

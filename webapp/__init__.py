@@ -29,7 +29,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["LOAD_DEMO"]:
         app.extensions["archive"].load_demo_if_empty(DEMO_DIR / "pages")
 
-    from webapp import api, errors, export, i18n, report, security, templating, upload, views
+    from webapp import (
+        api,
+        errors,
+        export,
+        i18n,
+        report,
+        security,
+        templating,
+        upload,
+        views,
+    )
 
     for blueprint in (views.bp, report.bp, api.bp, upload.bp, export.bp):
         app.register_blueprint(blueprint)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
-from typing import Iterator
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from index.search import MAX_LIMIT, Hit, SearchRequest
+from index.search import MAX_LIMIT, Hit, SearchRequest, SearchResult
 from webapp.params import search_request
 
 bp = Blueprint("export", __name__)
@@ -22,18 +22,25 @@ COLUMNS = ("id", "title", "issuer", "region", "region_code", "report_years", "pl
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def iter_hits(search, req: SearchRequest, chunk: int, max_rows: int) -> Iterator[Hit]:
-    """Every hit of a request in order, fetched `chunk` at a time (never all in memory)."""
-    chunk = max(1, min(chunk, MAX_LIMIT))
-    sent, page = 0, 1
+def chunk_size(chunk: int) -> int:
+    return max(1, min(chunk, MAX_LIMIT))
+
+
+def iter_hits(search, req: SearchRequest, chunk: int, max_rows: int,
+              first: SearchResult | None = None) -> Iterator[Hit]:
+    """Every hit of a request in order, fetched `chunk` at a time (never all in memory);
+    `first` is page 1 when the caller has already fetched it."""
+    chunk = chunk_size(chunk)
+    sent, page, result = 0, 1, first
     while sent < max_rows:
-        result = search(replace(req, page=page, limit=chunk))
+        if result is None:
+            result = search(replace(req, page=page, limit=chunk))
         for hit in result.hits[: max_rows - sent]:
             yield hit
             sent += 1
         if len(result.hits) < chunk or page * chunk >= result.total:
             return
-        page += 1
+        page, result = page + 1, None
 
 
 def export_row(hit: Hit, q: str, root: str) -> dict:
@@ -82,25 +89,31 @@ def jsonl_lines(rows: Iterator[dict]) -> Iterator[str]:
         yield json.dumps(row, ensure_ascii=False) + "\n"
 
 
-def _stream(lines, content_type: str, suffix: str) -> Response:
-    name = f"reports-{date.today().isoformat()}.{suffix}"
-    return Response(stream_with_context(lines), content_type=content_type,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _rows() -> Iterator[dict]:
+def _export(write_lines, content_type: str, suffix: str) -> Response:
+    """Stream the rows; the first chunk is fetched now so the headers can say how many."""
     req = search_request(request.args)
     config, root = current_app.config, request.url_root
     search = current_app.extensions["archive"].search
-    for hit in iter_hits(search, req, config["EXPORT_CHUNK"], config["EXPORT_MAX_ROWS"]):
-        yield export_row(hit, req.q, root)
+    chunk, max_rows = chunk_size(config["EXPORT_CHUNK"]), config["EXPORT_MAX_ROWS"]
+    first = search(replace(req, page=1, limit=chunk))
+
+    def rows() -> Iterator[dict]:
+        for hit in iter_hits(search, req, chunk, max_rows, first):
+            yield export_row(hit, req.q, root)
+
+    name = f"reports-{date.today().isoformat()}.{suffix}"
+    return Response(stream_with_context(write_lines(rows())), content_type=content_type, headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "X-Total-Count": str(first.total),  # every match
+        "X-Export-Rows": str(min(first.total, max_rows)),  # what this file holds
+    })
 
 
 @bp.get("/export.csv")
 def export_csv():
-    return _stream(csv_lines(_rows()), "text/csv; charset=utf-8", "csv")
+    return _export(csv_lines, "text/csv; charset=utf-8", "csv")
 
 
 @bp.get("/export.jsonl")
 def export_jsonl():
-    return _stream(jsonl_lines(_rows()), "application/x-ndjson; charset=utf-8", "jsonl")
+    return _export(jsonl_lines, "application/x-ndjson; charset=utf-8", "jsonl")

@@ -51,13 +51,15 @@ class IngestJob:
     def finished(self) -> bool:
         return self.state in ("done", "failed")
 
-    def to_json(self) -> dict:
+    def to_json(self, since: int = 0) -> dict:
+        """The job's status with the per-page results from `since` on (pollers ask for new ones)."""
         with self._lock:
-            results = list(self.results)
+            results = self.results[since:]
+            total = len(self.results)
         return {"id": self.id, "state": self.state, "finished": self.finished,
                 "files": self.files, "files_total": len(self.files),
                 "files_done": self.files_done, "counts": self.counts(),
-                "results": results, "error": self.error}
+                "results_total": total, "since": since, "results": results, "error": self.error}
 
 
 def display_name(name: str | None) -> str:
@@ -117,7 +119,7 @@ def run_ingest(data_dir: Path, write_lock: threading.Lock, job: IngestJob,
             job.state = "indexing"
             sync_index(data_dir, store)
             job.state = "done"
-        except Exception as exc:  # the job reports what stopped it; the server goes on
+        except Exception as exc:  # noqa: BLE001 - the job reports what stopped it; the server goes on
             job.error = f"{type(exc).__name__}: {exc}"
             job.state = "failed"
         finally:

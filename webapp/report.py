@@ -6,7 +6,15 @@ import re
 from datetime import date
 from html import escape
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    url_for,
+)
 
 from archive.records import Report
 from index.passages import find_spans, highlight, passage_ids
@@ -21,7 +29,7 @@ from webapp.security import ORIGINAL_CSP
 bp = Blueprint("report", __name__)
 
 # A saved page's <meta http-equiv="refresh"> would navigate the frame to the network.
-_META_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.I)
+_META_REFRESH = re.compile(r"<meta\b[^>]*http-equiv\s*=\s*[\"']?\s*refresh[^>]*>", re.IGNORECASE)
 
 
 def _report_or_404(report_id: str) -> Report:

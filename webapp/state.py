@@ -5,7 +5,7 @@ import threading
 from pathlib import Path
 
 from archive.store import Store
-from index.search import SearchRequest, SearchResult, Searcher
+from index.search import Searcher, SearchRequest, SearchResult
 from webapp.jobs import JobBoard
 
 

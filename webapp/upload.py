@@ -1,7 +1,16 @@
 """Adding pages from the browser: upload files, then follow the ingest job's progress."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from webapp.errors import wants_json
 from webapp.jobs import Upload, display_name, start_ingest
@@ -56,6 +65,8 @@ def job_page(job_id: str):
 
 @bp.get("/api/jobs/<job_id>")
 def job_status(job_id: str):
-    response = jsonify(_job_or_404(job_id).to_json())
+    since = request.args.get("since", "0")
+    job = _job_or_404(job_id)
+    response = jsonify(job.to_json(int(since) if since.isdigit() else 0))
     response.headers["Cache-Control"] = "no-store"
     return response

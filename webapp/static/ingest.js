@@ -5,6 +5,8 @@
   if (!box) return;
   var url = box.getAttribute("data-status-url");
   var REPORT_ID = /^[0-9a-f]{12,64}$/;
+  // Rows already on the page; each poll asks only for the results after them.
+  var shown = parseInt(box.getAttribute("data-shown"), 10) || 0;
 
   function text(selector, value) {
     var el = box.querySelector(selector);
@@ -44,8 +46,8 @@
     if (bar) { bar.max = job.files_total; bar.value = job.files_done; }
     ["ingested", "duplicate", "failed"].forEach(function (s) { text(".n-" + s, job.counts[s]); });
     var tbody = box.querySelector("table.results tbody");
-    while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
     job.results.forEach(function (r) { tbody.appendChild(row(r)); });
+    shown = job.since + job.results.length;
     var error = box.querySelector(".error-text");
     if (error) { error.textContent = job.error; error.hidden = !job.error; }
     var hint = box.querySelector(".hint");
@@ -53,7 +55,7 @@
   }
 
   function poll() {
-    fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" })
+    fetch(url + "?since=" + shown, { headers: { Accept: "application/json" }, cache: "no-store" })
       .then(function (r) { return r.json(); })
       .then(function (job) {
         draw(job);
