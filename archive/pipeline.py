@@ -10,7 +10,7 @@ from archive.decode import DecodeError, decode_page
 from archive.explain import explain_page
 from archive.ingest import IngestSummary, PageError, build_report, ingest_sources, read_page
 from archive.records import SourceDoc, SourceError
-from archive.sources import iter_sources
+from archive.sources import find_files, iter_sources, pages_in_file
 from archive.store import Store
 
 # A bar is noise for a couple of files; past this many it tells the wait.
@@ -23,18 +23,23 @@ def ingest_paths(root: Path, paths: list[str], progress: bool = True) -> IngestS
 
     from index.writer import sync_index  # the index follows the catalogue
 
+    files = list(find_files(paths))
     store = Store(root)
     summary = IngestSummary()
-    bar = tqdm(unit="page", desc="ingest", disable=not progress or None, file=sys.stderr,
-               delay=0.5)
+    bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr,
+               disable=not progress or len(files) <= PROGRESS_AFTER)
     try:
-        for result in ingest_sources(store, iter_sources(paths)):
-            summary.results.append(result)
+        for found in files:
+            pages = [found] if isinstance(found, SourceError) else pages_in_file(found)
+            for result in ingest_sources(store, pages):
+                summary.results.append(result)
+                if result.status == "failed":
+                    bar.write(f"failed: {result.path}: {result.reason}")
             bar.update(1)
-            if result.status == "failed":
-                bar.write(f"failed: {result.path}: {result.reason}")
     finally:
         bar.close()
+        if progress:
+            print("indexing ...", file=sys.stderr)
         sync_index(root, store)
         store.close()
     return summary

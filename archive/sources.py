@@ -56,15 +56,17 @@ class _ZipBudget:
 
 def iter_sources(paths: list[str]) -> Iterator[Item]:
     """Pages in the given files and folders (folders recursively, in name order)."""
+    for found in find_files(paths):
+        yield from ([found] if isinstance(found, SourceError) else pages_in_file(found))
+
+
+def find_files(paths: list[str]) -> Iterator[str | SourceError]:
+    """The readable files among the paths and under the folders, in name order."""
     for path in paths:
         if os.path.isdir(path):
-            for found in _walk(path):
-                yield from ([found] if isinstance(found, SourceError) else _from_file(found))
+            yield from _walk(path)
         elif os.path.isfile(path):
-            if _kind_of(path) is None:
-                yield SourceError(path, _unsupported(path))
-            else:
-                yield from _from_file(path)
+            yield path if _kind_of(path) else SourceError(path, _unsupported(path))
         else:
             yield SourceError(path, "no such file or folder")
 
@@ -133,7 +135,7 @@ def _walk(folder: str) -> Iterator[str | SourceError]:
             yield entry.path
 
 
-def _from_file(path: str) -> Iterator[Item]:
+def pages_in_file(path: str) -> Iterator[Item]:
     """Pages in one file on disk; zip and WARC files are streamed, not loaded whole."""
     kind = _kind_of(path)
     try:
