@@ -2,7 +2,7 @@
 
 A site config from scraper_configs/ is used when one recognises the page (see
 archive/configs.py for the matching rule); otherwise the generic DOM-scoring
-extractor (archive/generic.py) finds the main text. Metadata comes from
+extractor (archive/generic.py, helpers in archive/htmltext.py) finds the main text. Metadata comes from
 archive/page_meta.py. `trace_page` returns the same result plus a Trace of every
 decision, which archive/explain.py prints.
 """
@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from archive import generic, textdump
+from archive import generic, htmltext, textdump
 from archive.configs import ConfigSet, SiteConfig, css, labels_for, load_configs
-from archive.generic import Dropped, block_paragraphs, describe, preview, visible_text
+from archive.htmltext import Dropped, block_paragraphs, describe, preview, visible_text
 from archive.page_meta import PageMeta, read_meta
 from archive.records import Extracted
 
@@ -144,13 +144,13 @@ def _drop_selected(root, selectors: tuple[str, ...], trace: Trace, why: str) -> 
     for selector in selectors:
         for el in css(selector)(root):
             trace.dropped.append(Dropped(f"{why} '{selector}'", describe(el), preview(visible_text(el))))
-            generic.remove_keep_tail(el)
+            htmltext.remove_keep_tail(el)
 
 
 def _clean_lines(paragraphs: list[str], trace: Trace) -> list[str]:
     kept = []
     for para in paragraphs:
-        if generic.is_control_line(para):
+        if htmltext.is_control_line(para):
             trace.dropped.append(Dropped("forum/page control", "line", preview(para)))
         else:
             kept.append(para)
@@ -217,16 +217,16 @@ def _read_with_config(root, config: SiteConfig, trace: Trace) -> list[str]:
     paragraphs = _read_posts(root, config, trace) if config.posts else _read_body(root, config, trace)
     trace.mode = "thread" if config.posts else "article"
     trace.container = "config selectors"
-    return generic.dedupe(paragraphs, trace.dropped)
+    return htmltext.dedupe(paragraphs, trace.dropped)
 
 
 def _read_generic(root, text: str, trace: Trace, url: str | None, title: str = "") -> list[str]:
     """Generic extraction; if hiding dropped everything, retry with hidden blocks kept."""
     for drop_hidden in (True, False):
-        root = root if drop_hidden else generic.parse_html(text)
+        root = root if drop_hidden else htmltext.parse_html(text)
         if root is None:
             return []
-        hidden = generic.clean_tree(root, drop_hidden=drop_hidden)
+        hidden = htmltext.clean_tree(root, drop_hidden=drop_hidden)
         body = root.find("body")
         main = generic.extract_main(body if body is not None else root, url, title)
         if sum(len(p) for p in main.paragraphs) >= MIN_TEXT or not drop_hidden:
@@ -251,10 +251,10 @@ def _to_extracted(paragraphs: list[str], meta: PageMeta, config: SiteConfig | No
 def _trace_html(text: str, url: str | None, saved_at: str | None,
                 configs: ConfigSet) -> tuple[Extracted, Trace]:
     trace = Trace(kind="html")
-    root = generic.parse_html(text)
+    root = htmltext.parse_html(text)
     if root is None or not visible_text(root):
         return Extracted(site_config="generic", warnings=["empty or unparsable HTML page"]), trace
-    trace.dropped += generic.clean_tree(root, drop_hidden=False)
+    trace.dropped += htmltext.clean_tree(root, drop_hidden=False)
     body = root.find("body")
     page = PageView("html", root=root, text=visible_text(body if body is not None else root),
                     host=_host(url), generator=_generator(root), tokens=page_tokens(root))
@@ -268,7 +268,7 @@ def _trace_html(text: str, url: str | None, saved_at: str | None,
         if sum(len(p) for p in paragraphs) < MIN_TEXT:
             warnings.append(f"config '{config.name}' matched but its selectors found no main text; used the generic extractor")
             trace.selectors.append("(fell back to generic)")
-            paragraphs = _read_generic(generic.parse_html(text), text, trace, url or meta.url, meta.title)
+            paragraphs = _read_generic(htmltext.parse_html(text), text, trace, url or meta.url, meta.title)
     else:
         paragraphs = _read_generic(root, text, trace, url or meta.url, meta.title)
     if not paragraphs:

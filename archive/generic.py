@@ -13,205 +13,19 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-# ---------------------------------------------------------------- HTML helpers
-# (shared with extract.py and page_meta.py)
-
-JUNK_TAGS = (
-    "script", "style", "noscript", "iframe", "object", "embed", "svg", "canvas",
-    "template", "select", "option", "button", "input", "textarea", "map", "audio", "video",
+from archive.htmltext import (
+    BLOCK_TAGS,
+    LETTERS,
+    RELATED_HEADING,
+    Dropped,
+    cue_of,
+    dedupe,
+    describe,
+    is_control_line,
+    preview,
+    text_runs,
+    visible_text,
 )
-BLOCK_TAGS = frozenset(
-    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "tbody", "thead", "tfoot", "section", "article", "blockquote", "pre", "header", "footer", "nav", "aside", "main", "form", "fieldset", "figure", "figcaption", "center", "address", "hr", "caption", "details", "summary", "body", "html"]
-)
-CELL_TAGS = frozenset(("td", "th"))
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_SPACES = re.compile(r"[\s\u200b\ufeff]+")
-_LETTERS = re.compile(r"[^\W\d_]")
-
-# Words that make up forum and page controls; a line made only of them is dropped.
-CONTROL_WORDS = frozenset(
-    ["回复", "举报", "只看该作者", "只看楼主", "引用", "分享", "收藏", "点赞", "赞", "顶", "踩", "楼主", "沙发", "板凳", "地板", "电梯直达", "使用道具", "倒序浏览", "阅读模式", "回帖奖励", "打印", "关闭", "关闭窗口", "打印本页", "返回顶部", "返回列表", "上一篇", "下一篇", "上一主题", "下一主题", "复制链接", "跳转到指定楼层", "评分", "支持", "反对", "编辑", "删除", "字体", "大", "中", "小", "发表回复", "快速回复", "回复本楼", "举报本楼", "查看全部", "收起", "展开", "展开全文", "阅读全文", "加入收藏", "分享到", "微信", "微博", "QQ空间", "QQ好友和群", "腾讯微博", "腾讯朋友", "打印本文", "关闭本页", "返回", "顶部", "本页", "TOP", "小", "大", "默认", "评论", "首赞", "点赞数", "赞同", "喜欢", "转发", "关注", "取消关注", "私信", "更多", "回复TA"]
-)
-_RELATED_HEADING = re.compile(
-    r"^【?(相关(报道|新闻|阅读|文章|链接|推荐|专题)|延伸阅读|推荐阅读|热门推荐|猜你喜欢|更多精彩|热点推荐)】?\s*[:：]?$"
-)
-_CONTROL_SPLIT = re.compile(r"[\s|｜/·:：【】\[\]()（）]+")
-_CONTROL_RE = re.compile(
-    r"^(分享到[:：]?.{0,60}|本帖最后由 .{1,40} 编辑|\d{1,5}\s*(楼|#|＃)|#\d{1,5}|"
-    r"查看[:：]\s*\d+\s*\|\s*回复[:：]\s*\d+|【?\s*字体[:：]?\s*[大中小\s]*】?|"
-    r"第\s*\d+\s*页\s*/\s*共\s*\d+\s*页.{0,30}|.{0,20}(上一页|首页).{0,10}(下一页|尾页).{0,10})$"
-)
-
-
-@dataclass
-class Dropped:
-    """A block left out of the main text, with the reason."""
-
-    reason: str
-    where: str
-    preview: str
-
-
-def parse_html(text: str):
-    """Parse an HTML string into an lxml tree root; None when nothing parses."""
-    if not text or not text.strip():
-        return None
-    # lxml refuses str input that carries an XML encoding declaration
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True)
-    try:
-        return etree.fromstring(text, parser)
-    except (etree.ParserError, ValueError):
-        return None
-
-
-def is_hidden(el) -> bool:
-    """Inline-styled or attribute-hidden element (a hidden mobile or print copy)."""
-    if el.get("hidden") is not None:
-        return True
-    style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
-
-
-def clean_tree(root, drop_hidden: bool = True) -> list[Dropped]:
-    """Remove scripts, styles, forms' widgets and (optionally) hidden elements."""
-    dropped: list[Dropped] = []
-    doomed = [el for el in root.iter(*JUNK_TAGS)]
-    if drop_hidden:
-        body = root.find("body")
-        for el in (body if body is not None else root).iter():
-            if isinstance(el.tag, str) and is_hidden(el):
-                text = visible_text(el)
-                if text:
-                    dropped.append(Dropped("hidden element", describe(el), preview(text)))
-                doomed.append(el)
-    for el in doomed:
-        remove_keep_tail(el)
-    return dropped
-
-
-def remove_keep_tail(el) -> None:
-    """Remove an element from the tree but keep the text that follows it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
-
-
-def cue_of(el) -> str:
-    """The element's class and id, for the class/id cues."""
-    return " ".join(v for v in (el.get("class"), el.get("id")) if v)
-
-
-def describe(el) -> str:
-    """A short CSS-like name for an element: tag#id or tag.class."""
-    if el.get("id"):
-        return f"{el.tag}#{el.get('id')}"
-    cls = (el.get("class") or "").split()
-    return el.tag + "".join("." + c for c in cls[:3])
-
-
-def norm_space(text: str) -> str:
-    """Collapse whitespace runs (incl. U+3000, NBSP) to one space; strip the ends."""
-    return _SPACES.sub(" ", text).strip()
-
-
-def visible_text(el) -> str:
-    return norm_space(" ".join(el.itertext()))
-
-
-def preview(text: str, limit: int = 40) -> str:
-    text = norm_space(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def block_paragraphs(top, skip=None, inline_sep: str = "") -> list[str]:
-    """Split an element's text into paragraphs at block elements and <br>.
-
-    inline_sep, when given, marks where inline elements start and end (used to cut
-    'label：value' pairs at the value's own element)."""
-    return [text for text, _ in text_runs(top, skip, inline_sep)]
-
-
-def text_runs(top, skip=None, inline_sep: str = "") -> list[tuple[str, int]]:
-    """Paragraphs of an element with the number of their characters inside links."""
-    out: list[tuple[str, int]] = []
-    buf: list[str] = []
-    state = {"depth": 0, "links": 0}
-
-    def add(text: str | None) -> None:
-        if text:
-            buf.append(text)
-            # a pasted address shown as a link is text the author wrote
-            if state["depth"] and not text.lstrip().startswith(("http://", "https://", "www.")):
-                state["links"] += len(_LETTERS.findall(text))
-
-    def flush() -> None:
-        para = norm_space("".join(buf))
-        buf.clear()
-        if para:
-            out.append((para, state["links"]))
-        state["links"] = 0
-
-    walker = etree.iterwalk(top, events=("start", "end"))
-    for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if event == "start":
-            if el is not top and skip is not None and skip(el):
-                walker.skip_subtree()
-                el.set("data-skipped", "1")
-                continue
-            if tag in BLOCK_TAGS or tag == "br":
-                flush()
-            elif tag in CELL_TAGS:
-                buf.append(" " + inline_sep)
-            elif inline_sep and el is not top:
-                buf.append(inline_sep)
-            state["depth"] += tag == "a"
-            add(el.text)
-        else:
-            skipped = el.attrib.pop("data-skipped", None)
-            if not skipped:
-                state["depth"] -= tag == "a"
-            if tag in BLOCK_TAGS:
-                flush()
-            elif inline_sep and el is not top:
-                buf.append(inline_sep)
-            if el is not top:
-                add(el.tail)
-    flush()
-    return out
-
-
-def is_control_line(para: str) -> bool:
-    """A line made only of forum/page control words (回复, 举报, 只看该作者 …)."""
-    if len(para) > 80:
-        return False
-    if _CONTROL_RE.match(para):
-        return True
-    tokens = [t for t in _CONTROL_SPLIT.split(para) if t]
-    return bool(tokens) and all(t in CONTROL_WORDS for t in tokens)
-
-
-def dedupe(paragraphs: list[str], dropped: list[Dropped], min_len: int = 10) -> list[str]:
-    """Drop repeats of long paragraphs (desktop + mobile copies, echoed blocks)."""
-    seen: set[str] = set()
-    kept = []
-    for para in paragraphs:
-        key = para.replace(" ", "")
-        if len(key) >= min_len and key in seen:
-            dropped.append(Dropped("duplicate paragraph", "text", preview(para)))
-            continue
-        seen.add(key)
-        kept.append(para)
-    return kept
-
 
 # class/id words that mark boilerplate (negative) or the article (positive)
 NEGATIVE_CUES = re.compile(
@@ -219,7 +33,8 @@ NEGATIVE_CUES = re.compile(
     r"recommend|related|relevant|hot|rank|breadcrumb|crumb|copyright|banner|advert|"
     r"\bads?\b|ad[-_]|toolbar|login|search|tags?\b|pagination|pager|paging|sign|avatar|"
     r"profile|userinfo|user[-_]info|author[-_]info|qrcode|erweima|weixin|print|widget|"
-    r"popup|modal|cookie|subscribe|friend|links?\b|more\b|tip\b|notice|guide|skip",
+    r"popup|modal|cookie|subscribe|friend|links?\b|more\b|tip\b|notice|guide|skip|"
+    r"video|player",  # a media player's controls (倍速 1.5X, 高清, 播放失败)
     re.IGNORECASE,
 )
 POSITIVE_CUES = re.compile(
@@ -227,6 +42,8 @@ POSITIVE_CUES = re.compile(
     r"thread|answer|rich|markdown|readme|con\b|conts?\b|td_?f|t_f|zw|nr|wz",
     re.IGNORECASE,
 )
+# inline elements: their text belongs to the surrounding paragraph
+INLINE_TAGS = frozenset(("a", "b", "strong", "span", "font", "em", "i", "u", "sup", "sub", "small", "big", "mark", "cite", "abbr", "q"))
 PUNCT = re.compile(r"[。，；！？、：,;!?]")
 STRONG_PUNCT = re.compile(r"[。，；！？]")
 
@@ -287,7 +104,7 @@ def element_stats(root) -> dict:
 def _own_text(el) -> str:
     parts = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and child.tag in ("a", "b", "strong", "span", "font", "em", "i", "u"):
+        if isinstance(child.tag, str) and child.tag in INLINE_TAGS:
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -418,7 +235,7 @@ def thread_group(candidate, stats: dict) -> list:
     """Same-shaped sibling blocks around the candidate that each hold text: a thread."""
     node, level = candidate, 0
     base = stats[candidate].chars
-    while node is not None and node.getparent() is not None and level < 6:
+    while node is not None and node.getparent() is not None and level < 10:
         parent = node.getparent()
         if parent.tag in ("body", "html"):
             break
@@ -519,6 +336,15 @@ def _in_code(el) -> bool:
     return any(a.tag in ("pre", "code") for a in el.iterancestors())
 
 
+def _mid_sentence(el) -> bool:
+    """An inline element with text on both sides: a term inside a sentence, whatever its class."""
+    if el.tag not in INLINE_TAGS:
+        return False
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else el.getparent().text
+    return bool((before or "").strip() and (el.tail or "").strip())
+
+
 def _drop_reason(el, stats: dict, top, discussion: bool) -> str | None:
     """Why a block inside the container is boilerplate, or None to keep it."""
     s = stats.get(el)
@@ -531,10 +357,12 @@ def _drop_reason(el, stats: dict, top, discussion: bool) -> str | None:
         cue = ""  # on a discussion page the replies' text is content (their bylines are not)
     if not discussion and cue and COMMENT_CUES.search(cue) and not POSITIVE_CUES.search(cue):
         return f"comments under an article ('{cue[:40]}')"
-    negative = cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue)
+    negative = cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue) and not _mid_sentence(el)
     if negative and (s.chars < 0.5 * stats[top].chars or s.strong < 3):
         return f"class/id '{cue[:40]}' looks like boilerplate"
-    if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag != "a":
+    # an inline link wrapper (<span><a>术语</a></span>) is part of its sentence; link-only
+    # lines made of inline elements are still dropped line by line in read_container
+    if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag not in INLINE_TAGS:
         return f"link text {s.links}/{s.chars} chars"
     if el.tag in ("ul", "ol", "dl") and s.links > 0.4 * s.chars and s.strong == 0:
         return "list of links"
@@ -551,12 +379,12 @@ def read_container(top, stats: dict, dropped: list, discussion: bool = False) ->
 
     kept = []
     for para, links in text_runs(top, skip):
-        chars = len(_LETTERS.findall(para))  # letters only: a "(2005-04-27)" tail is no text
+        chars = len(LETTERS.findall(para))  # letters only: a "(2005-04-27)" tail is no text
         if is_control_line(para):
             dropped.append(Dropped("forum/page control", "line", preview(para)))
         elif chars >= 4 and links >= 0.5 * chars:
             dropped.append(Dropped(f"link line ({links}/{chars} chars in links)", "line", preview(para)))
-        elif _RELATED_HEADING.match(para):
+        elif RELATED_HEADING.match(para):
             dropped.append(Dropped("heading of a link list", "line", preview(para)))
         else:
             kept.append(para)

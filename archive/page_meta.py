@@ -10,7 +10,7 @@ from lxml import etree
 
 from archive.configs import SiteConfig, css
 from archive.dates import parse_date
-from archive.generic import (
+from archive.htmltext import (
     block_paragraphs,
     cue_of,
     norm_space,

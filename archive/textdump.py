@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from archive.configs import SiteConfig
-from archive.generic import Dropped, is_control_line, norm_space, preview
+from archive.htmltext import Dropped, is_control_line, norm_space, preview
 from archive.page_meta import (
     PageMeta,
     apply_fields,

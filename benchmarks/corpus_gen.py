@@ -120,8 +120,10 @@ _NUMBER = re.compile(r"\d+")
 
 
 def vary_numbers(text: str, rng: random.Random) -> str:
-    """Replace each run of digits with random digits of the same length."""
+    """Replace each run of digits with random digits of the same length (a year by a year)."""
     def new(m: re.Match) -> str:
+        if len(m.group()) == 4 and m.group()[:2] in ("19", "20"):
+            return str(rng.randint(1995, 2024))
         digits = [rng.choice("0123456789") for _ in m.group()]
         if len(digits) > 1:
             digits[0] = rng.choice("123456789")

@@ -58,7 +58,7 @@ def fidelity(root: Path, n: int, seed: int, sample: int = 100) -> str:
     store = Store(root)
     by_path = {Path(r.source_path).stem: r for r in store.iter_reports()}
     store.close()
-    same = {"title": 0, "text": 0, "date": 0, "region": 0, "years": 0}
+    same = {"title": 0, "text": 0, "date": 0, "region": 0, "year": 0}
     checked = 0
     for num in range(0, n, max(1, n // sample)):
         g, r = gen.gen_report(seed, num), by_path.get(f"{num:06d}")
@@ -70,7 +70,7 @@ def fidelity(root: Path, n: int, seed: int, sample: int = 100) -> str:
         same["date"] += r.extracted.publish_date == g.publish_date
         region = r.enrichment.region
         same["region"] += bool(region and region.code == g.region.code)
-        same["years"] += r.enrichment.report_years == g.years
+        same["year"] += g.years[0] in r.all_years
     return f"of {checked} sampled: " + ", ".join(f"{k} {v}" for k, v in same.items())
 
 

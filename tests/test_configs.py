@@ -3,7 +3,7 @@ import pytest
 
 from archive.configs import ConfigError, load_configs, parse_config
 from archive.extract import PageView, check_config, match_config
-from archive.generic import parse_html
+from archive.htmltext import parse_html
 
 REQUIRED_FAMILIES = {
     "discuz_x3", "discuz_7", "discuz_archiver", "phpwind", "tieba", "trs_wcm",

@@ -1,9 +1,9 @@
 """The generic DOM-scoring extractor and its HTML helpers."""
-from archive.generic import (
+from archive.generic import extract_main
+from archive.htmltext import (
     block_paragraphs,
     clean_tree,
     dedupe,
-    extract_main,
     is_control_line,
     norm_space,
     parse_html,

@@ -629,6 +629,19 @@ def test_browse_counts_by_province_and_year(client):
     assert recent.index("阳东区教育局2016年工作计划") < recent.index("阳江市教育局2019年工作总结")
 
 
+def test_reports_the_index_lacks_are_indexed_when_the_app_starts(store, data_dir):
+    """After a schema change (or an ingest killed before indexing) the catalogue holds
+    reports the index lacks; the app indexes them in the background, one writer at a time."""
+    report = make_report("清远市2021年工作总结", ["连南县完成瑶族村寨保护修缮。"])
+    store.add(report, "html")
+    app = create_app({"DATA_DIR": str(data_dir), "LOAD_DEMO": False})
+    state = app.extensions["archive"]
+    state.index_thread.join(timeout=60)
+    assert not state.indexing
+    assert hit_ids(app.test_client(), q="瑶族村寨") == {"清远市2021年工作总结": report.id}
+    assert create_app({"DATA_DIR": str(data_dir), "LOAD_DEMO": False}).extensions["archive"].index_thread is None
+
+
 # ---------------------------------------------------------------- errors, language, safety
 @pytest.mark.parametrize("path", ["/doc/{}", "/doc/{}/cite.bib", "/doc/{}/cite.json",
                                   "/doc/{}/original", "/api/doc/{}"])

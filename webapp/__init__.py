@@ -25,9 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from webapp.state import ArchiveState
 
-    app.extensions["archive"] = ArchiveState(app.config["DATA_DIR"])
+    state = app.extensions["archive"] = ArchiveState(app.config["DATA_DIR"])
     if app.config["LOAD_DEMO"]:
-        app.extensions["archive"].load_demo_if_empty(DEMO_DIR / "pages")
+        state.load_demo_if_empty(DEMO_DIR / "pages")
+    state.start_index_sync()
 
     from webapp import (
         api,

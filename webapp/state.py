@@ -17,6 +17,7 @@ class ArchiveState:
         # One writer at a time: Whoosh allows a single writer per index.
         self.write_lock = threading.Lock()
         self.jobs = JobBoard()
+        self.index_thread: threading.Thread | None = None
 
     def search(self, request: SearchRequest) -> SearchResult:
         return self.searcher.search(request)
@@ -33,3 +34,26 @@ class ArchiveState:
 
             with self.write_lock:
                 ingest_paths(self.data_dir, [str(demo_dir)], progress=False)
+
+    def start_index_sync(self) -> threading.Thread | None:
+        """Index in the background what the catalogue holds and the index lacks: everything
+        after a schema change, the tail of a killed ingest. Searches meanwhile see the rest."""
+        if next(self.store.iter_reports(only_unindexed=True, batch=1), None) is None:
+            return None
+        self.index_thread = threading.Thread(target=self._sync_index, name="index-sync", daemon=True)
+        self.index_thread.start()
+        return self.index_thread
+
+    def _sync_index(self) -> None:
+        from index.writer import sync_index
+
+        with self.write_lock:
+            store = Store(self.data_dir)  # this thread's own SQLite connection
+            try:
+                sync_index(self.data_dir, store)
+            finally:
+                store.close()
+
+    @property
+    def indexing(self) -> bool:
+        return self.index_thread is not None and self.index_thread.is_alive()

@@ -41,6 +41,7 @@ def search():
                for s in SORTS],
         pages=_pages(req.page, result.total, req.limit),
         suggestions=[] if result.total else suggestions(pairs, _archive().count),
+        indexing=_archive().indexing,
     )
 
 
