@@ -20,9 +20,11 @@ def _search(args) -> int:
     from archive.store import Store
     from index.results import result_json, result_text
     from index.search import SearchRequest, Searcher
+    from index.writer import sync_index
 
     root = data_dir(args.data)
     store = Store(root)
+    sync_index(root, store)  # after a schema change the index starts empty
     filters = {name: [value] for name, value in (("region", args.region), ("year", args.year))
                if value}
     request = SearchRequest(q=args.query, filters=filters, limit=args.limit, sort=args.sort,

@@ -243,10 +243,58 @@ def thread_group(candidate, stats: dict) -> list:
         group = [c for c in parent if isinstance(c.tag, str) and _signature(c) == sig and _is_post_like(c, stats)]
         if len(group) >= 2 and node in group:
             total = sum(stats[c].chars for c in group)
-            if total > base * 1.15 and _looks_like_posts(group, stats):
+            if total > base * 1.15 and _looks_like_posts(group, stats) and _same_template(group, node):
                 return group
         node, level = parent, level + 1
     return [candidate]
+
+
+def _inner_shape(el, limit: int = 150) -> set:
+    """The tag/class signatures inside an element: a post template's fingerprint."""
+    shape = set()
+    for i, inner in enumerate(el.iterdescendants()):
+        if i >= limit:
+            break
+        if isinstance(inner.tag, str):
+            shape.add(_signature(inner))
+    return shape
+
+
+def _same_template(group: list, node) -> bool:
+    """Posts repeat one inner template; page columns (col-18 + col-6) do not."""
+    mine = _inner_shape(node)
+    for other in group:
+        if other is node:
+            continue
+        theirs = _inner_shape(other)
+        smaller = min(len(mine), len(theirs))
+        # overlap with the smaller shape: a long post adds tags, it does not lose the template
+        if smaller and len(mine & theirs) < 0.5 * smaller:
+            return False
+    return True
+
+
+def opening_post(group: list, stats: dict, chrome: set) -> list:
+    """The thread's first post when it sits just before the reply list, outside it.
+
+    Comment lists are often wrapped apart from the post they answer (ul > li.post +
+    div > li.comment*n); the post is a nearby preceding block built like a reply."""
+    node = group[0].getparent()
+    for _ in range(3):
+        if node is None or node.tag in ("body", "html"):
+            return []
+        tried = 0
+        for prev in node.itersiblings(preceding=True):
+            s = stats.get(prev)
+            if not isinstance(prev.tag, str) or not s or s.chars - s.links < 20:
+                continue  # skip empty spacers and short bars (登录后查看更多)
+            if prev in chrome or not _is_post_like(prev, stats) or tried >= 2:
+                return []
+            if _signature(prev) == _signature(group[0]) or _same_template([prev], group[0]):
+                return [prev]
+            tried += 1
+        node = node.getparent()
+    return []
 
 
 def _link_free(group: list, stats: dict) -> bool:
@@ -420,7 +468,18 @@ def extract_main(root, url: str | None = None, title: str | None = None) -> Main
     if not discussion and sum(len(p) for p in main.paragraphs) < 30:
         # everything sat under comment cues: the page is a discussion after all
         main = _extract(root, stats, True, url, title)
+    if title and (discussion or main.mode == "thread"):
+        main.paragraphs = with_subject(main.paragraphs, title)
     return main
+
+
+def with_subject(paragraphs: list[str], title: str) -> list[str]:
+    """A thread starts with its subject line (the question, the topic), shown once."""
+    key = title.replace(" ", "")
+    head = "".join(paragraphs[:2]).replace(" ", "")
+    if not key or key in head[: len(key) + 40]:
+        return paragraphs
+    return [title] + paragraphs
 
 
 def _extract(root, stats: dict, discussion: bool, url: str | None, title: str | None) -> MainText:
@@ -432,6 +491,8 @@ def _extract(root, stats: dict, discussion: bool, url: str | None, title: str | 
     group = thread_group(candidate, stats)
     if len(group) > 1 and not (discussion or replies_are_content(group, None) or _link_free(group, stats)):
         group = [candidate]  # same-shaped teasers on an article page are a feed, not a thread
+    if len(group) > 1:
+        group = opening_post(group, stats, chrome) + group
     dropped: list[Dropped] = []
     replies = reply_group(root, stats, group, chrome, order, discussion)
     if replies and not replies_are_content(replies, url):

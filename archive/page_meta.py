@@ -299,7 +299,8 @@ def read_meta(root, config: SiteConfig | None, labels: dict[str, str],
         meta.title, meta.sources["title"] = fields["title"]
     _apply_metas(meta, metas)
     if meta.publish_date is None:
-        found = date_near_title([plain(line) for line in lines], meta.title, saved_at)
+        plain_lines = [plain(line) for line in lines]
+        found = date_near_title(plain_lines, meta.title, saved_at) or byline_date(plain_lines, meta.title, saved_at)
         if found:
             meta.publish_date, meta.sources["publish_date"] = found
     meta.url, meta.sources["url"] = find_canonical(root, metas, url)
@@ -347,4 +348,31 @@ def date_near_title(lines: list[str], title: str, saved_at: str | None = None) -
                     if value:
                         return value, f"date near the title ({near[:40]})"
             return None
+    return None
+
+
+# a byline: the date next to a clock time or a byline word (2005-04-05 06:40更新 来源：…)
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?!\d)")
+_BYLINE_WORD = re.compile(r"来源|作者|发布|更新|发表|时间|日期|编辑|稿源|出处|记者|投稿|浏览|阅读")
+# teaser lists (· 标题 （2005-04-03 17:19）), comment headers (# re: …), a clock widget (星期一)
+_NOT_A_BYLINE = re.compile(r"^\s*[·•v#>»]|^\s*re[:：]|[（(][^（()）]*\d[:：]\d{2}[^（()）]*[)）]\s*$|星期|今天是|回复|引用")
+_ONLY_DATE = re.compile(r"^[\[【(（]?\s*(19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]】)）]?$")  # a date line of its own
+BYLINE_WINDOW = 60  # lines after the title searched for the byline
+
+
+def byline_date(lines: list[str], title: str, saved_at: str | None = None) -> tuple[str, str] | None:
+    """The first byline-like date after the title (or from the top when the title is not shown).
+
+    A byline date carries a clock time or a byline word on a short line; dates in teaser
+    lists, comment headers, sidebars archives (2005年9月 (1)) and footers are skipped."""
+    key = (title or "").replace(" ", "")
+    start = next((i for i, line in enumerate(lines) if key and key in line.replace(" ", "")), 0)
+    for line in lines[start:start + BYLINE_WINDOW]:
+        if len(line) > 80 or _NOT_A_DATE_LINE.search(line) or _NOT_A_BYLINE.search(line):
+            continue
+        if not (_CLOCK.search(line) or _BYLINE_WORD.search(line) or _ONLY_DATE.match(line)):
+            continue
+        value = parse_date(line, saved_at)
+        if value:
+            return value, f"byline date ({line[:40]})"
     return None

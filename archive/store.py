@@ -175,6 +175,17 @@ class Store:
         with self.db:
             self.db.execute("UPDATE reports SET indexed = 0")
 
+    def has_unindexed(self) -> bool:
+        return self.db.execute("SELECT 1 FROM reports WHERE indexed = 0 LIMIT 1").fetchone() is not None
+
+    def counts_by_province_year(self) -> list[tuple[str, int, int]]:
+        """(province, year, reports) for every report year and plan year; 全国 for national."""
+        rows = self.db.execute(
+            "SELECT COALESCE(province, CASE WHEN json_extract(data, '$.enrichment.region.level')"
+            " = 'national' THEN '全国' END) AS p, CAST(y.value AS INTEGER), COUNT(*)"
+            " FROM reports, json_each(reports.years) AS y WHERE p IS NOT NULL GROUP BY 1, 2")
+        return [tuple(r) for r in rows]
+
     def recent(self, limit: int = 20) -> list[sqlite3.Row]:
         return self.db.execute(
             "SELECT id, title, publish_date, province, city, ingested_at FROM reports"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import Iterator
 from pathlib import Path
 
 from whoosh import query as wq
@@ -67,36 +68,67 @@ class Searcher:
             return self._searcher, self._facets
 
     def search(self, request: SearchRequest) -> SearchResult:
+        plan = self._plan(request)
+        top = request.page * request.limit
+        ids = plan.ranked_ids(top)[top - request.limit:] if plan.possible else []
+        return SearchResult(request, len(plan.matched), self._hits(ids, plan.parsed.terms),
+                            plan.facets.counts(plan.base, plan.filters), plan.parsed.terms,
+                            plan.parsed.notice)
+
+    def count(self, request: SearchRequest) -> int:
+        """How many reports a request matches, without ranking or loading any."""
+        return len(self._plan(request).matched)
+
+    def iter_hits(self, request: SearchRequest, max_rows: int, chunk: int = MAX_LIMIT) -> Iterator[Hit]:
+        """Every hit of a request in order, up to max_rows, built a chunk at a time
+        (one ranking, no facet counts): for exports."""
+        plan = self._plan(request)
+        ids = plan.ranked_ids(max_rows) if plan.possible else []
+        for start in range(0, len(ids), chunk):
+            yield from self._hits(ids[start:start + chunk], plan.parsed.terms)
+
+    def _plan(self, request: SearchRequest) -> "_Plan":
         request.limit = max(1, min(int(request.limit), MAX_LIMIT))
         request.page = max(1, int(request.page))
         if request.sort not in SORTS:
             request.sort = "relevance"
         parsed = parse_query(request.q)
         searcher, facets = self._current()
-        compiler = _Compiler(searcher.reader())
         tree = parsed.tree
         clauses = tuple(Filter(f, v) for f, v in request.where if f in FILTER_FIELDS and v)
         if clauses:
             tree = And(((tree,) if tree is not None else ()) + clauses)
-        q = compiler.compile(tree) if tree is not None else wq.Every()
+        q = _Compiler(searcher.reader()).compile(tree) if tree is not None else wq.Every()
         filters = {k: v for k, v in request.filters.items() if k in FILTERABLE and v}
-        base = facets.base(searcher, q)
-        allowed = facets.selection(filters)
-        matched = base if allowed is None else base & allowed
-        top = request.page * request.limit
-        if allowed is not None and not allowed:
-            return SearchResult(request, 0, [], facets.counts(base, filters), parsed.terms, parsed.notice)
-        page_ids = _ranked_ids(searcher, q, allowed, request.sort, tree, top)[top - request.limit:]
-        reports = self.store.get_many(page_ids)
-        hits = [self._hit(reports[i], parsed.terms) for i in page_ids if i in reports]
-        return SearchResult(request, len(matched), hits,
-                            facets.counts(base, filters), parsed.terms, parsed.notice)
+        return _Plan(searcher, facets, parsed, tree, q, filters, request.sort)
+
+    def _hits(self, ids: list[str], terms: list[str]) -> list[Hit]:
+        reports = self.store.get_many(ids)
+        return [self._hit(reports[i], terms) for i in ids if i in reports]
 
     @staticmethod
     def _hit(report: Report, terms: list[str]) -> Hit:
         title = report.extracted.title
         return Hit(report, highlight(title, find_spans(title, terms)),
                    best_passages(report.extracted.paragraphs, terms))
+
+
+class _Plan:
+    """One request compiled against the current searcher: the matches and their facets."""
+
+    def __init__(self, searcher, facets: FacetCounter, parsed, tree, q, filters, sort):
+        self.searcher, self.facets, self.parsed = searcher, facets, parsed
+        self.tree, self.q, self.filters, self.sort = tree, q, filters, sort
+        self.base = facets.base(searcher, q)
+        self.allowed = facets.selection(filters)
+        self.matched = self.base if self.allowed is None else self.base & self.allowed
+
+    @property
+    def possible(self) -> bool:
+        return bool(self.matched)
+
+    def ranked_ids(self, top: int) -> list[str]:
+        return _ranked_ids(self.searcher, self.q, self.allowed, self.sort, self.tree, top)
 
 
 def _ranked_ids(searcher, q, allowed, sort: str, tree, top: int) -> list[str]:

@@ -589,19 +589,18 @@ def test_export_jsonl_with_filters(client):
     assert passage["url"].startswith("http://localhost/doc/") and "#p-" in passage["url"]
 
 
-def test_export_pages_through_the_searcher_in_chunks(store, data_dir, monkeypatch):
+def test_export_loads_reports_a_chunk_at_a_time(store, data_dir, monkeypatch):
     add_reports(store, data_dir, [make_report(f"第{i}号报告", [f"共同词 第{i}段。"],
                                               publish_date=f"2020-01-{i + 1:02d}")
                                   for i in range(7)])
     app = create_app({"DATA_DIR": str(data_dir), "LOAD_DEMO": False, "EXPORT_CHUNK": 3})
-    state, calls = app.extensions["archive"], []
-    real = state.search
-    monkeypatch.setattr(state, "search", lambda req: calls.append((req.page, req.limit)) or real(req))
+    catalogue, loads = app.extensions["archive"].store, []
+    real = catalogue.get_many
+    monkeypatch.setattr(catalogue, "get_many", lambda ids: loads.append(len(ids)) or real(ids))
     response = app.test_client().get("/export.jsonl?q=共同词&sort=oldest")
-    assert calls == [(1, 3)]  # the first chunk gives the headers their counts; the rest wait
     rows = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     assert [r["title"] for r in rows] == [f"第{i}号报告" for i in range(7)]
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert loads == [3, 3, 1]
 
 
 def test_export_stops_at_the_row_limit_and_says_so(client, app):

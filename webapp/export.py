@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from index.search import MAX_LIMIT, Hit, SearchRequest, SearchResult
+from index.search import MAX_LIMIT, Hit
 from webapp.params import search_request
 
 bp = Blueprint("export", __name__)
@@ -24,23 +24,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def chunk_size(chunk: int) -> int:
     return max(1, min(chunk, MAX_LIMIT))
-
-
-def iter_hits(search, req: SearchRequest, chunk: int, max_rows: int,
-              first: SearchResult | None = None) -> Iterator[Hit]:
-    """Every hit of a request in order, fetched `chunk` at a time (never all in memory);
-    `first` is page 1 when the caller has already fetched it."""
-    chunk = chunk_size(chunk)
-    sent, page, result = 0, 1, first
-    while sent < max_rows:
-        if result is None:
-            result = search(replace(req, page=page, limit=chunk))
-        for hit in result.hits[: max_rows - sent]:
-            yield hit
-            sent += 1
-        if len(result.hits) < chunk or page * chunk >= result.total:
-            return
-        page, result = page + 1, None
 
 
 def export_row(hit: Hit, q: str, root: str) -> dict:
@@ -93,19 +76,20 @@ def _export(write_lines, content_type: str, suffix: str) -> Response:
     """Stream the rows; the first chunk is fetched now so the headers can say how many."""
     req = search_request(request.args)
     config, root = current_app.config, request.url_root
-    search = current_app.extensions["archive"].search
+    archive = current_app.extensions["archive"]
     chunk, max_rows = chunk_size(config["EXPORT_CHUNK"]), config["EXPORT_MAX_ROWS"]
-    first = search(replace(req, page=1, limit=chunk))
+    total = archive.count(replace(req))
 
     def rows() -> Iterator[dict]:
-        for hit in iter_hits(search, req, chunk, max_rows, first):
+        # One ranking, reports loaded and highlighted a chunk at a time.
+        for hit in archive.searcher.iter_hits(req, max_rows, chunk):
             yield export_row(hit, req.q, root)
 
     name = f"reports-{date.today().isoformat()}.{suffix}"
     return Response(stream_with_context(write_lines(rows())), content_type=content_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"',
-        "X-Total-Count": str(first.total),  # every match
-        "X-Export-Rows": str(min(first.total, max_rows)),  # what this file holds
+        "X-Total-Count": str(total),  # every match
+        "X-Export-Rows": str(min(total, max_rows)),  # what this file holds
     })
 
 

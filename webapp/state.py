@@ -23,9 +23,8 @@ class ArchiveState:
         return self.searcher.search(request)
 
     def count(self, request: SearchRequest) -> int:
-        """How many reports a request matches (one hit fetched, for suggestions)."""
-        request.limit, request.page = 1, 1
-        return self.searcher.search(request).total
+        """How many reports a request matches (for suggestions and export headers)."""
+        return self.searcher.count(request)
 
     def load_demo_if_empty(self, demo_dir: Path) -> None:
         if self.store.count() == 0 and demo_dir.is_dir():
@@ -38,7 +37,7 @@ class ArchiveState:
     def start_index_sync(self) -> threading.Thread | None:
         """Index in the background what the catalogue holds and the index lacks: everything
         after a schema change, the tail of a killed ingest. Searches meanwhile see the rest."""
-        if next(self.store.iter_reports(only_unindexed=True, batch=1), None) is None:
+        if not self.store.has_unindexed():
             return None
         self.index_thread = threading.Thread(target=self._sync_index, name="index-sync", daemon=True)
         self.index_thread.start()

@@ -66,15 +66,15 @@ class ProvinceRow:
 
 @bp.get("/browse")
 def browse():
-    everything = _archive().search(SearchRequest(limit=1))
-    provinces = [(v, n) for v, n in everything.facets.get("region", []) if "/" not in v]
-    years = sorted((int(v) for v, n in everything.facets.get("year", []) if v.isdigit() and n),
-                   reverse=True)[:BROWSE_YEARS]
-    rows = []
-    for name, total in provinces:
-        counts = _archive().search(SearchRequest(filters={"region": [name]}, limit=1)).facets
-        by_year = {int(v): n for v, n in counts.get("year", []) if v.isdigit()}
-        rows.append(ProvinceRow(name, total, by_year))
-    year_totals = {int(v): n for v, n in everything.facets.get("year", []) if v.isdigit()}
+    store = _archive().store
+    by_province: dict[str, dict[int, int]] = {}
+    for province, year, count in store.counts_by_province_year():
+        by_province.setdefault(province, {})[year] = count
+    facets = _archive().search(SearchRequest(limit=1)).facets
+    year_totals = {int(v): n for v, n in facets.get("year", []) if v.isdigit()}
+    province_totals = {v: n for v, n in facets.get("region", []) if "/" not in v}
+    rows = sorted((ProvinceRow(name, province_totals.get(name, sum(c.values())), c)
+                   for name, c in by_province.items()), key=lambda r: (-r.total, r.name))
+    years = sorted(year_totals, reverse=True)[:BROWSE_YEARS]
     return render_template("browse.html", rows=rows, years=years, year_totals=year_totals,
-                           total=everything.total, recent=_archive().store.recent(RECENT))
+                           total=store.count(), recent=store.recent(RECENT))
