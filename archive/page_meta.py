@@ -332,6 +332,7 @@ def _apply_metas(meta: PageMeta, metas: dict[str, str]) -> None:
                 meta.issuer, meta.sources["issuer"] = metas[name], f"meta {name}"
 
 
+_CLOCK_WIDGET = re.compile(r"星期|今天是|礼拜")  # a header clock shows today, not the article's date
 _NOT_A_DATE_LINE = re.compile(r"GMT|UTC|©|&copy;|copyright|版权|备案|ICP|Processed in", re.IGNORECASE)
 
 
@@ -343,7 +344,7 @@ def date_near_title(lines: list[str], title: str, saved_at: str | None = None) -
     for i, line in enumerate(lines):
         if key and key in line.replace(" ", "") and len(line) <= len(title) + 20:
             for near in lines[i + 1:i + 5] + lines[max(0, i - 2):i]:
-                if len(near) <= 100 and not _NOT_A_DATE_LINE.search(near):
+                if len(near) <= 100 and not _NOT_A_DATE_LINE.search(near) and not _CLOCK_WIDGET.search(near):
                     value = parse_date(near, saved_at)
                     if value:
                         return value, f"date near the title ({near[:40]})"
@@ -355,7 +356,7 @@ def date_near_title(lines: list[str], title: str, saved_at: str | None = None) -
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?!\d)")
 _BYLINE_WORD = re.compile(r"来源|作者|发布|更新|发表|时间|日期|编辑|稿源|出处|记者|投稿|浏览|阅读")
 # teaser lists (· 标题 （2005-04-03 17:19）), comment headers (# re: …), a clock widget (星期一)
-_NOT_A_BYLINE = re.compile(r"^\s*[·•v#>»]|^\s*re[:：]|[（(][^（()）]*\d[:：]\d{2}[^（()）]*[)）]\s*$|星期|今天是|回复|引用")
+_NOT_A_BYLINE = re.compile(r"^\s*[·•v#>»]|^\s*re[:：]|[（(][^（()）]*\d[:：]\d{2}[^（()）]*[)）]\s*$|回复|引用")
 _ONLY_DATE = re.compile(r"^[\[【(（]?\s*(19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]】)）]?$")  # a date line of its own
 BYLINE_WINDOW = 60  # lines after the title searched for the byline
 
@@ -368,7 +369,7 @@ def byline_date(lines: list[str], title: str, saved_at: str | None = None) -> tu
     key = (title or "").replace(" ", "")
     start = next((i for i, line in enumerate(lines) if key and key in line.replace(" ", "")), 0)
     for line in lines[start:start + BYLINE_WINDOW]:
-        if len(line) > 80 or _NOT_A_DATE_LINE.search(line) or _NOT_A_BYLINE.search(line):
+        if len(line) > 80 or _NOT_A_DATE_LINE.search(line) or _NOT_A_BYLINE.search(line) or _CLOCK_WIDGET.search(line):
             continue
         if not (_CLOCK.search(line) or _BYLINE_WORD.search(line) or _ONLY_DATE.match(line)):
             continue

@@ -106,3 +106,71 @@ def test_link_lines_and_related_headings_inside_the_article_are_dropped():
     main = main_of(html)
     assert main.paragraphs == [PROSE, PROSE[::-1]]
     assert {d.reason.split(" (")[0] for d in main.dropped} >= {"link line", "heading of a link list"}
+
+
+def test_a_term_inside_a_sentence_stays_whatever_its_class_or_link():
+    html = f"""<html><body><div class="content">
+    <p>台湾地处<span class="nolink">太平洋火环</span>和<span><a href="/s?q=1">菲律宾海板块</a></span>的西部边缘，断层众多。</p>
+    <p>{PROSE}</p></div></body></html>"""
+    main = main_of(html)
+    assert main.paragraphs[0] == "台湾地处太平洋火环和菲律宾海板块的西部边缘，断层众多。"
+
+
+def test_video_player_controls_are_dropped_and_the_story_kept():
+    html = f"""<html><body><div class="article-content">
+    <div class="video-box"><div class="player-control">00:00 / 01:45 倍速 2.0X 1.5X 1.0X 高清 标清 循环播放</div>
+    <div class="error">很抱歉，当前视频播放失败</div></div>
+    <p>{PROSE}</p><p>{PROSE[::-1]}</p></div></body></html>"""
+    main = main_of(html)
+    assert main.paragraphs == [PROSE, PROSE[::-1]]
+
+
+def _comment(user: str, text: str, when: str) -> str:
+    # deep wrappers as single-page apps render them: the text sits eight levels down
+    return f"""<li class="list-item"><div class="item-main"><div class="comment-item"><div class="thing">
+    <div class="thing-main"><div class="thing-header"><a class="user-link" href="/u/{user}">{user}</a></div>
+    <div class="thing-desc"><div class="wrap"><div class="inner"><span class="comment-text">{text}</span></div></div></div>
+    <div class="thing-footer"><span class="time-item">{when}</span></div></div></div></div></div></li>"""
+
+
+COMMENTS = [
+    "我觉得端到端加密对普通人来说可有可无，真正需要的是少数人。",
+    "同意楼上的看法，不过多一层保护总归不是坏事，成本也不高。",
+    "这个工具我用过，界面简洁，同步速度也很快，推荐大家试试。",
+]
+
+
+def test_deeply_nested_replies_form_a_thread_with_the_opening_post_before_them():
+    post = _comment("op", "发现一个端到端加密的聊天和文件共享工具，挺有意思，大家怎么看？", "2023-07-06 23:12")
+    replies = "".join(_comment(f"u{i}", text, f"2023-07-07 0{i}:00") for i, text in enumerate(COMMENTS))
+    html = f"""<html><body><div class="nav"><a href="/">广场</a><a href="/t">话题</a></div>
+    <ul class="list">{post}<li class="list-item"><div class="item-main">登录后查看更多</div></li>
+    <div><div>{replies}</div></div></ul></body></html>"""
+    root = parse_html(html)
+    clean_tree(root)
+    main = extract_main(root.find("body"), url="https://example.net/#/post?id=1")
+    text = "\n".join(main.paragraphs)
+    assert main.mode == "thread"
+    assert text.index("发现一个端到端加密") < text.index(COMMENTS[0])
+    assert all(c in text for c in COMMENTS)
+
+
+def test_page_columns_with_numbered_grid_classes_are_not_a_thread():
+    html = f"""<html><body><div class="row">
+    <div class="col col-18"><div class="post"><h1>标题</h1><div class="body"><p>{PROSE}</p><p>{PROSE[::-1]}</p></div></div></div>
+    <div class="col col-6"><div class="box"><h3>随机话题</h3><ul class="items"><li><span>大运会场馆分布，一点赞零评论。</span></li></ul></div></div>
+    </div></body></html>"""
+    main = main_of(html)
+    assert "大运会场馆分布，一点赞零评论。" not in main.paragraphs
+    assert PROSE in main.paragraphs
+
+
+def test_a_thread_starts_with_its_subject_line():
+    html = f"""<html><body><h1>简历无法下载怎么办</h1><div class="topic"><p>{PROSE}</p></div>
+    <div class="replies"><div class="reply"><p>已经优化了下载体验，请再试一次。</p></div>
+    <div class="reply"><p>现在确实可以下载了，感谢管理员的及时处理。</p></div></div></body></html>"""
+    root = parse_html(html)
+    clean_tree(root)
+    main = extract_main(root.find("body"), url="https://example.org/faq/1312", title="简历无法下载怎么办")
+    assert main.paragraphs[0] == "简历无法下载怎么办"
+    assert main.paragraphs.count("简历无法下载怎么办") == 1
