@@ -41,7 +41,7 @@ NEGATIVE_CUES = re.compile(
     r"nav|menu|footer|foot\b|header|sidebar|side[-_]|aside|comment|reply|share|social|"
     r"recommend|related|relevant|hot|rank|breadcrumb|crumb|copyright|banner|advert|"
     r"\bads?\b|ad[-_]|toolbar|login|search|tags?\b|pagination|pager|paging|sign|avatar|"
-    r"profile|userinfo|user[-_]info|author[-_]info|qrcode|erweima|weixin|print|widget|"
+    r"profile|userinfo|user[-_]info|author[-_]info|user[-_]?name|nick[-_]?name|qrcode|erweima|weixin|print|widget|"
     r"popup|modal|cookie|subscribe|friend|links?\b|more\b|tip\b|notice|guide|skip|"
     r"video|player",  # a media player's controls (倍速 1.5X, 高清, 播放失败)
     re.IGNORECASE,

@@ -83,20 +83,33 @@ def query_grams(term: str) -> list[str]:
     return [s[i : i + 2] for i in range(len(s) - 1)]
 
 
-class CharAnalyzer(Composable):
-    """Whoosh analyzer for the character view (module level: Whoosh pickles it)."""
+class _TermsAnalyzer(Composable):
+    """A Whoosh analyzer over a list of (term, position) pairs; subclasses say which.
+
+    Module level, holding no state: Whoosh pickles the analyzer into the index.
+    """
+
+    def terms(self, value: str) -> list[tuple[str, int]]:
+        raise NotImplementedError
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,
                  mode="", **kwargs):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for gram, pos in char_grams(value):
-            token.text = gram
+        for term, pos in self.terms(value):
+            token.text = term
             token.boost = 1.0
             token.stopped = False
             if positions:
                 token.pos = start_pos + pos
             yield token
+
+
+class CharAnalyzer(_TermsAnalyzer):
+    """The character view: unigrams and bigrams of the folded text."""
+
+    def terms(self, value: str) -> list[tuple[str, int]]:
+        return char_grams(value)
 
 
 # ---------------------------------------------------------------- word view
@@ -122,22 +135,13 @@ def words(text: str) -> list[str]:
     return [w for w in _segmenter()(fold(text)) if _WORDLIKE.search(w) and not w.isspace()]
 
 
-class WordAnalyzer(Composable):
-    """Whoosh analyzer for the word view: jieba search-mode words, one position each.
+class WordAnalyzer(_TermsAnalyzer):
+    """The word view: jieba search-mode words, one position each.
 
     Search mode emits overlapping words (中华 and 中华人民共和国); we give each its
     own running position. Phrase queries never run on this view (the character
     view answers them), so the positions only need to be distinct.
     """
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, tokenize=True,
-                 mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, word in enumerate(words(value)):
-            token.text = word
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + pos
-            yield token
+    def terms(self, value: str) -> list[tuple[str, int]]:
+        return [(word, pos) for pos, word in enumerate(words(value))]

@@ -6,6 +6,7 @@ from archive.extract import PageView, check_config, match_config
 from archive.htmltext import parse_html
 
 REQUIRED_FAMILIES = {
+    "flarum",
     "discuz_x3", "discuz_7", "discuz_archiver", "phpwind", "tieba", "trs_wcm",
     "gov_xxgk_detail", "hanweb_jcms", "gov_cn_zhengce", "discuz_text_dump",
     "gov_xxgk_text_dump",

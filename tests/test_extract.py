@@ -241,3 +241,14 @@ def test_explain_says_when_no_config_matched():
     report = explain_page(page("generic_news.html"))
     assert "matched: none -> generic" in report
     assert "相关新闻" in report  # a dropped block is shown with its preview
+
+
+def test_flarum_discussion_keeps_comments_with_authors_but_not_events_or_summaries():
+    result = extract_page(page("flarum_discussion.html"), url="https://forum.example.org/d/88")
+    text = joined(result)
+    assert result.site_config == "flarum"
+    assert text.index("快递柜超过十二小时就开始收费") < text.index("免费时长延长到了二十四小时")
+    assert "小李" in result.paragraphs and "老张" in result.paragraphs
+    assert "https://example.org/notice/2023-15.html" in text  # a pasted address is text
+    for noise in ("回复了此帖", "置顶了此帖", "2天后", "点赞了", "关注", "老老张"):
+        assert noise not in text, noise

@@ -174,3 +174,30 @@ def test_a_thread_starts_with_its_subject_line():
     main = extract_main(root.find("body"), url="https://example.org/faq/1312", title="简历无法下载怎么办")
     assert main.paragraphs[0] == "简历无法下载怎么办"
     assert main.paragraphs.count("简历无法下载怎么办") == 1
+
+
+def test_byline_leftovers_with_dangling_separators_are_control_lines():
+    for line in ("| 扫地 |", "1 |", "|", "｜ 管理员"):
+        assert is_control_line(line), line
+    for line in ("| 名称 | 数量 | 单价 |", "收入 | 支出：全年收支基本平衡。"):
+        assert not is_control_line(line), line
+
+
+ANSWERS = """<html><body><h1>打印机连不上无线网络</h1>
+<div class="question"><p>家里的打印机突然连不上无线网络了，重启路由器也没有用，怎么办？</p></div>
+<div class="comment-list">
+<div class="comment-item"><div class="comment-user"><span class="user-name">阿明</span><span class="sep">|</span><span>版主</span><span class="sep">|</span><span class="comment-time">3天前</span></div>
+<div class="comment-detail"><p>先把打印机恢复出厂网络设置，再用手机助手重新配网。</p></div><div class="comment-action"><span>2</span><span class="sep">|</span></div></div>
+<div class="comment-item"><div class="comment-user"><span class="user-name">小周</span><span class="sep">|</span><span class="comment-time">2天前</span></div>
+<div class="comment-detail"><p>试过了，按说明重新配网以后就能打印了，谢谢。</p></div><div class="comment-action"><span class="sep">|</span></div></div>
+</div></body></html>"""
+
+
+def test_answer_bylines_with_user_names_and_separators_are_dropped():
+    root = parse_html(ANSWERS)
+    clean_tree(root)
+    main = extract_main(root.find("body"), url="https://ask.example.org/question/7", title="打印机连不上无线网络")
+    text = "\n".join(main.paragraphs)
+    assert text.index("恢复出厂网络设置") < text.index("按说明重新配网")
+    for noise in ("阿明", "小周", "版主", "|"):
+        assert noise not in text, noise
