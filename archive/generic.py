@@ -8,11 +8,13 @@ Thread detection lives in archive/threads.py, shared HTML helpers in archive/htm
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
+from archive.feeds import entry_choice, entry_run
 from archive.htmltext import (
     BLOCK_TAGS,
     LETTERS,
@@ -22,6 +24,7 @@ from archive.htmltext import (
     dedupe,
     describe,
     is_control_line,
+    names_a_file,
     preview,
     text_runs,
     visible_text,
@@ -29,6 +32,7 @@ from archive.htmltext import (
 from archive.threads import (
     REPLY_CUES,
     link_free,
+    has_authored_replies,
     is_discussion_url,
     opening_post,
     replies_are_content,
@@ -74,6 +78,12 @@ class _Stats:
     punct: int = 0
     strong: int = 0  # 。，；！？ only: prose, not link lists or menus
     score: float = 0.0  # content score propagated up from text holders
+
+
+@functools.lru_cache(maxsize=4096)
+def _has(pattern: re.Pattern, cue: str) -> bool:
+    """Cached cue test: big pages repeat the same class names thousands of times."""
+    return bool(pattern.search(cue))
 
 
 def _count(text: str | None) -> tuple[int, int, int]:
@@ -125,9 +135,9 @@ def cue_weight(el) -> float:
     if not cue:
         return 0.0
     weight = 0.0
-    if POSITIVE_CUES.search(cue):
+    if _has(POSITIVE_CUES, cue):
         weight += 25
-    if NEGATIVE_CUES.search(cue):
+    if _has(NEGATIVE_CUES, cue):
         weight -= 25
     return weight
 
@@ -169,8 +179,8 @@ def chrome_elements(root, discussion: bool = False) -> set:
             continue
         parent = el.getparent()
         cue = cue_of(el)
-        chrome_cue = cue and (CHROME_CUES.search(cue) or (not discussion and COMMENT_CUES.search(cue)))
-        if parent in inside or el.tag in CHROME_TAGS or (chrome_cue and not POSITIVE_CUES.search(cue)):
+        chrome_cue = cue and (_has(CHROME_CUES, cue) or (not discussion and _has(COMMENT_CUES, cue)))
+        if parent in inside or el.tag in CHROME_TAGS or (chrome_cue and not _has(POSITIVE_CUES, cue)):
             inside.add(el)
     return inside
 
@@ -197,6 +207,7 @@ class TitleAnchor:
     def __init__(self, root, title_el):
         self.start: dict = {}
         self.end = None
+        self.title_el = title_el
         if title_el is None:
             return
         seen = 0
@@ -213,11 +224,11 @@ class TitleAnchor:
         return 0 <= self.start[el] - self.end <= self.GAP
 
 
-def best_candidate(root, stats: dict, chrome: set, anchor: TitleAnchor | None = None):
-    """The element with the highest link-discounted score, or None."""
+def best_candidate(root, stats: dict, chrome: set, anchor: TitleAnchor | None = None, allowed=None):
+    """The element with the highest link-discounted score (among `allowed`), or None."""
     best, best_score = None, 0.0
     for el, s in stats.items():
-        if s.score <= 0 or el.tag in ("html", "body", "a"):
+        if s.score <= 0 or el.tag in ("html", "body", "a") or (allowed is not None and not allowed(el)):
             continue
         link_density = s.links / s.chars if s.chars else 1
         value = (s.score + cue_weight(el)) * (1 - link_density)
@@ -228,6 +239,27 @@ def best_candidate(root, stats: dict, chrome: set, anchor: TitleAnchor | None = 
         if value > best_score:
             best, best_score = el, value
     return best
+
+
+# a block named as the post or article body; on a page with almost no prose the
+# score finds nothing, and this block right under the headline is the body
+BODY_CUE = re.compile(
+    r"(post|article|thread|topic|news|detail|entry)[-_]?(content|body|text)|rich[-_]?text|markdown",
+    re.IGNORECASE,
+)
+SHORT_PAGE = 100  # characters: a best candidate this small is no evidence of an article
+
+
+def short_body(root, stats: dict, chrome: set, anchor: TitleAnchor):
+    """The first body-named block after the headline that holds text, or None."""
+    for el in root.iter():
+        s = stats.get(el)
+        if s is None or not s.chars or el in chrome or not anchor.follows(el):
+            continue
+        cue = cue_of(el)
+        if cue and BODY_CUE.search(cue) and not _has(NEGATIVE_CUES, cue):
+            return el
+    return None
 
 
 def _in_code(el) -> bool:
@@ -253,14 +285,14 @@ def _drop_reason(el, stats: dict, top, discussion: bool) -> str | None:
         cue = ""  # <span class="comment"> in a code listing is code, not a comment section
     if discussion and cue and REPLY_CUES.search(cue) and (s.strong or s.chars - s.links >= 20):
         cue = ""  # on a discussion page the replies' text is content (their bylines are not)
-    if not discussion and cue and COMMENT_CUES.search(cue) and not POSITIVE_CUES.search(cue):
+    if not discussion and cue and _has(COMMENT_CUES, cue) and not _has(POSITIVE_CUES, cue):
         return f"comments under an article ('{cue[:40]}')"
-    negative = cue and NEGATIVE_CUES.search(cue) and not POSITIVE_CUES.search(cue) and not _mid_sentence(el)
+    negative = cue and _has(NEGATIVE_CUES, cue) and not _has(POSITIVE_CUES, cue) and not _mid_sentence(el)
     if negative and (s.chars < 0.5 * stats[top].chars or s.strong < 3):
         return f"class/id '{cue[:40]}' looks like boilerplate"
     # an inline link wrapper (<span><a>术语</a></span>) is part of its sentence; link-only
     # lines made of inline elements are still dropped line by line in read_container
-    if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag not in INLINE_TAGS:
+    if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag not in INLINE_TAGS and not names_a_file(visible_text(el)):
         return f"link text {s.links}/{s.chars} chars"
     if el.tag in ("ul", "ol", "dl") and s.links > 0.4 * s.chars and s.strong == 0:
         return "list of links"
@@ -280,7 +312,7 @@ def read_container(top, stats: dict, dropped: list, discussion: bool = False) ->
         chars = len(LETTERS.findall(para))  # letters only: a "(2005-04-27)" tail is no text
         if is_control_line(para):
             dropped.append(Dropped("forum/page control", "line", preview(para)))
-        elif chars >= 4 and links >= 0.5 * chars:
+        elif chars >= 4 and links >= 0.5 * chars and not names_a_file(para):
             dropped.append(Dropped(f"link line ({links}/{chars} chars in links)", "line", preview(para)))
         elif RELATED_HEADING.match(para):
             dropped.append(Dropped("heading of a link list", "line", preview(para)))
@@ -313,7 +345,7 @@ def extract_main(root, url: str | None = None, title: str | None = None) -> Main
     """Find and read the main text of a cleaned page body."""
     stats = element_stats(root)
     score_elements(root, stats)
-    discussion = is_discussion_url(url)
+    discussion = is_discussion_url(url) or has_authored_replies(root)
     main = _extract(root, stats, discussion, url, title)
     if not discussion and sum(len(p) for p in main.paragraphs) < 30:
         # everything sat under comment cues: the page is a discussion after all
@@ -332,20 +364,41 @@ def with_subject(paragraphs: list[str], title: str) -> list[str]:
     return [title] + paragraphs
 
 
+def _page_entry(root, stats: dict, chrome: set, anchor: TitleAnchor, candidate):
+    """On a page listing many entries, the entry the page is about (archive/feeds.py)."""
+    run = entry_run(candidate, stats)
+    if not run:
+        return candidate
+
+    def best(allowed, after_title: bool):
+        if after_title:
+            return best_candidate(root, stats, chrome, None, lambda el: allowed(el) and anchor.follows(el))
+        return best_candidate(root, stats, chrome, anchor, allowed)
+
+    return entry_choice(candidate, run, anchor.title_el, best)
+
+
 def _extract(root, stats: dict, discussion: bool, url: str | None, title: str | None) -> MainText:
     chrome = chrome_elements(root, discussion)
     order = {el: i for i, el in enumerate(root.iter())}
-    candidate = best_candidate(root, stats, chrome, TitleAnchor(root, title_element(root, title)))
+    anchor = TitleAnchor(root, title_element(root, title))
+    candidate = best_candidate(root, stats, chrome, anchor)
+    if candidate is None or (stats[candidate].chars < SHORT_PAGE and len(thread_group(candidate, stats)) == 1):
+        body = short_body(root, stats, chrome, anchor)
+        candidate = body if body is not None else candidate
     if candidate is None:
         return MainText([], "", "none", [Dropped("no text block found", "page", "")])
     group = thread_group(candidate, stats)
     if len(group) > 1 and not (discussion or replies_are_content(group, None) or link_free(group, stats)):
         group = [candidate]  # same-shaped teasers on an article page are a feed, not a thread
+    if len(group) == 1 and not discussion:
+        candidate = _page_entry(root, stats, chrome, anchor, candidate)
+        group = [candidate]
     if len(group) > 1:
         group = opening_post(group, stats, chrome) + group
     dropped: list[Dropped] = []
     replies = reply_group(root, stats, group, chrome, order, discussion)
-    if replies and not replies_are_content(replies, url):
+    if replies and not (discussion or replies_are_content(replies, url)):
         dropped += [Dropped("comments under an article", describe(r), preview(visible_text(r))) for r in replies]
         replies = []
     paragraphs: list[str] = []

@@ -187,6 +187,18 @@ def text_runs(top, skip=None, inline_sep: str = "") -> list[tuple[str, int]]:
     return out
 
 
+_FILE_NAME = re.compile(
+    r"\S\.(pdf|docx?|xlsx?|pptx?|wps|et|zip|rar|7z|txt|ofd|csv)"
+    r"(\s*[（(]?\s*\d+(\.\d+)?\s*[KMG]i?B\s*[)）]?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def names_a_file(para: str) -> bool:
+    """A line naming a document (商标审查标准.pdf 10.12MB): an attachment, not a link list."""
+    return len(para) <= 120 and bool(_FILE_NAME.search(para))
+
+
 def is_control_line(para: str) -> bool:
     """A line made only of forum/page control words (回复, 举报, 只看该作者 …)."""
     if len(para) > 80:

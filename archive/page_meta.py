@@ -18,6 +18,7 @@ from archive.htmltext import (
 )
 from archive.records import Attachment
 
+_ANY_EXT = re.compile(r"\.(docx?|xlsx?|pdf|zip|rar|7z|wps|et|pptx?|txt|ofd|csv)\b", re.IGNORECASE)
 ATTACHMENT_EXT = re.compile(r"\.(docx?|xlsx?|pdf|zip|rar|7z|wps|et|pptx?|txt|ofd|csv)$", re.IGNORECASE)
 # meta names that hold the article's own title, date, issuer, canonical url (lowercase)
 TITLE_METAS = ("articletitle", "og:title", "twitter:title", "title", "dc.title")
@@ -247,6 +248,8 @@ def find_attachments(root, base_url: str | None) -> list[Attachment]:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
+        if not _ANY_EXT.search(href) and not _ANY_EXT.search("".join(a.itertext())):
+            continue  # cheap test first: most links name no document at all
         try:
             path = unquote(urlsplit(href).path)
         except ValueError:  # a malformed href (bad IPv6 literal, …)

@@ -124,6 +124,7 @@ FORUM_URL = re.compile(
     r"/t/|/d/|viewthread|showtopic",
     re.IGNORECASE,
 )
+MARKDOWN_CUE = re.compile(r"markdown|vditor|rich[-_]?text|wysiwyg", re.IGNORECASE)
 FLOOR_MARK = re.compile(r"#\d+|\d+\s*[楼#＃]|沙发|板凳|地板|楼主")
 
 
@@ -144,6 +145,18 @@ def replies_are_content(group: list, url: str | None) -> bool:
         return True
     floors = sum(1 for g in group if FLOOR_MARK.search(visible_text(g)[:200]))
     return floors >= max(2, len(group) // 2)
+
+
+def has_authored_replies(root) -> bool:
+    """Two or more replies written in a markdown editor: a community's answers, which are
+    content, unlike one-line news comments (a question or tech article page, any URL)."""
+    found = 0
+    for el in root.iter():
+        if isinstance(el.tag, str) and MARKDOWN_CUE.search(el.get("class") or "") and _has_reply_cue(el):
+            found += 1
+            if found >= 2:
+                return True
+    return False
 
 
 def reply_group(root, stats: dict, main: list, chrome: set, order: dict, discussion: bool = False) -> list:

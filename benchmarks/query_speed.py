@@ -29,10 +29,11 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import corpus_gen as gen  # noqa: E402
 import textbook as tb  # noqa: E402
+
 from archive.store import Store  # noqa: E402
 from index.analysis import words  # noqa: E402
 from index.results import result_json  # noqa: E402
-from index.search import SearchRequest, Searcher  # noqa: E402
+from index.search import Searcher, SearchRequest  # noqa: E402
 
 TARGET_P95_MS = 150.0
 CLASSES = ("single term", "two terms (AND)", "quoted phrase", "filtered (region/year)")

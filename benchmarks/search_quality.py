@@ -41,8 +41,7 @@ import textbook as tb  # noqa: E402
 from archive.records import Enrichment, Extracted, Report  # noqa: E402
 from archive.store import Store, sha256_of  # noqa: E402
 from index.analysis import char_stream, fold  # noqa: E402
-from index.query import parse_query  # noqa: E402
-from index.search import SearchRequest, Searcher, _Compiler  # noqa: E402
+from index.search import SearchRequest, Searcher  # noqa: E402
 
 DEV = gen.SHARED / "corpus" / "dev"
 MAX_LEN = 8
@@ -177,12 +176,8 @@ class Ours:
         self.docnum = {fields["id"]: n for n, fields in s.reader().iter_docs()}
 
     def matched(self, q: str) -> set[int]:
-        """Document numbers Searcher.search counts as matches (its own steps, index/search.py)."""
-        parsed = parse_query(q)
-        s, facets = self.searcher._current()
-        if parsed.tree is None:
-            return set(facets.all_docs)
-        return facets.base(s, _Compiler(s.reader()).compile(parsed.tree))
+        """Document numbers Searcher.search counts as matches (the total), from its own plan."""
+        return self.searcher._plan(SearchRequest(q=q)).matched
 
     def finds(self, q: str, report_id: str) -> bool:
         return self.docnum[report_id] in self.matched(q)

@@ -12,10 +12,10 @@ import json
 import re
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from typing import Iterable
 
 from whoosh import fields
 from whoosh import index as whoosh_index
@@ -106,7 +106,7 @@ class TextbookSearcher:
         self.searcher.close()
 
 
-_MARK = re.compile(r'<b class="match[^"]*">(.*?)</b>', re.S)
+_MARK = re.compile(r'<b class="match[^"]*">(.*?)</b>', re.DOTALL)
 
 
 def marked_words(highlights_html: str) -> list[str]:

@@ -5,6 +5,7 @@ from archive.htmltext import (
     clean_tree,
     dedupe,
     is_control_line,
+    names_a_file,
     norm_space,
     parse_html,
 )
@@ -201,3 +202,41 @@ def test_answer_bylines_with_user_names_and_separators_are_dropped():
     assert text.index("恢复出厂网络设置") < text.index("按说明重新配网")
     for noise in ("阿明", "小周", "版主", "|"):
         assert noise not in text, noise
+
+
+TECH_ARTICLE = f"""<html><body><h1>用脚本批量重命名照片</h1>
+<div class="article-body markdown-body"><p>{PROSE}</p><p>下面的脚本按拍摄日期给照片改名，旧文件名保存在日志里，方便回退。</p></div>
+<div class="comments" id="comments">
+<div class="comment"><a class="author" href="/u/1">阿飞</a><div class="comment-body markdown-reply"><p>Windows 下也可以用一行命令完成，不用另外安装工具：</p><pre><code>ren *.jpeg *.jpg</code></pre></div></div>
+<div class="comment"><a class="author" href="/u/2">老唐</a><div class="comment-body markdown-reply"><p>日志文件建议加上时间戳，否则重复运行会覆盖。</p></div></div>
+</div></body></html>"""
+
+
+def test_replies_written_in_markdown_are_content_whatever_the_url():
+    root = parse_html(TECH_ARTICLE)
+    clean_tree(root)
+    main = extract_main(root.find("body"), url="https://dev.example.org/articles/12", title="用脚本批量重命名照片")
+    text = "\n".join(main.paragraphs)
+    assert text.index("按拍摄日期给照片改名") < text.index("ren *.jpeg *.jpg") < text.index("日志文件建议加上时间戳")
+
+
+SHORT_POST = """<html><body>
+<div class="header"><a href="/">首页</a><a href="/section">板块</a><a href="/login">登录</a></div>
+<div class="left-column"><div class="post-title"><div class="title">二〇二三年预算公开表格</div></div>
+<div class="post-author"><span>财务小王</span><span>2023.03.11 10:51</span><span>发布于</span><a href="/section/3">资料下载</a><span>540</span></div>
+<div class="rich-text post-content"><p>本年度的预算表</p><p><a href="/download?id=397">二〇二三年预算公开表.xlsx 1.2MB</a></p></div>
+<div class="detail-actions"><span>收藏</span><span>分享</span><span>手机查看</span></div></div>
+</body></html>"""
+
+
+def test_a_post_with_almost_no_prose_is_read_from_its_body_block_with_the_attachment():
+    root = parse_html(SHORT_POST)
+    clean_tree(root)
+    main = extract_main(root.find("body"), title="二〇二三年预算公开表格")
+    assert main.paragraphs == ["本年度的预算表", "二〇二三年预算公开表.xlsx 1.2MB"]
+
+
+def test_file_names_are_attachments_not_link_lines():
+    assert names_a_file("商标审查标准.pdf 10.12MB")
+    assert names_a_file("附件：实施细则.docx")
+    assert not names_a_file("更多信息请访问 example.org 首页")
