@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from archive import generic, htmltext, textdump
 from archive.configs import ConfigSet, SiteConfig, css, labels_for, load_configs
 from archive.htmltext import Dropped, block_paragraphs, describe, preview, visible_text
@@ -73,15 +75,15 @@ _ATTRS = re.compile(r"\[[^\]]*\]|:[\w-]+\([^)]*\)")
 _NEEDED = re.compile(r"[.#]([\w-]+)")
 
 
+_CLASSES = etree.XPath("//@class", smart_strings=False)
+_IDS = etree.XPath("//@id", smart_strings=False)
+
+
 def page_tokens(root) -> frozenset:
-    """All class names and ids in the page, for PageView.has."""
-    tokens: set[str] = set()
-    for el in root.iter():
-        attrib = el.attrib if isinstance(el.tag, str) else {}
-        if "class" in attrib:
-            tokens.update(attrib["class"].split())
-        if "id" in attrib:
-            tokens.add(attrib["id"])
+    """All class names and ids in the page, for PageView.has (read in C by lxml)."""
+    tokens: set[str] = set(_IDS(root))
+    for value in _CLASSES(root):
+        tokens.update(value.split())
     return frozenset(tokens)
 
 
@@ -143,7 +145,7 @@ def match_config(configs: ConfigSet, page: PageView) -> tuple[SiteConfig | None,
 def _drop_selected(root, selectors: tuple[str, ...], trace: Trace, why: str) -> None:
     for selector in selectors:
         for el in css(selector)(root):
-            trace.dropped.append(Dropped(f"{why} '{selector}'", describe(el), preview(visible_text(el))))
+            trace.dropped.append(Dropped(f"{why} '{selector}'", describe(el), htmltext.preview_of(el)))
             htmltext.remove_keep_tail(el)
 
 
@@ -178,7 +180,7 @@ def _read_posts(root, config: SiteConfig, trace: Trace) -> list[str]:
     for post in posts:
         contents = outermost(css(rule.content)(post))
         if not contents:
-            trace.dropped.append(Dropped("post without content block", describe(post), preview(visible_text(post))))
+            trace.dropped.append(Dropped("post without content block", describe(post), htmltext.preview_of(post)))
             continue
         head = [_first_text(post, rule.author), _first_text(post, rule.time)]
         _drop_selected(post, rule.drop, trace, "posts.drop")
@@ -252,7 +254,7 @@ def _trace_html(text: str, url: str | None, saved_at: str | None,
                 configs: ConfigSet) -> tuple[Extracted, Trace]:
     trace = Trace(kind="html")
     root = htmltext.parse_html(text)
-    if root is None or not visible_text(root):
+    if root is None or not htmltext.has_visible_text(root):
         return Extracted(site_config="generic", warnings=["empty or unparsable HTML page"]), trace
     trace.dropped += htmltext.clean_tree(root, drop_hidden=False)
     body = root.find("body")

@@ -17,6 +17,7 @@ from lxml import etree
 from archive.feeds import entry_choice, entry_run
 from archive.htmltext import (
     BLOCK_TAGS,
+    FILE_LINE,
     LETTERS,
     RELATED_HEADING,
     Dropped,
@@ -26,8 +27,9 @@ from archive.htmltext import (
     is_control_line,
     names_a_file,
     preview,
+    preview_of,
     text_runs,
-    visible_text,
+    visible_head,
 )
 from archive.threads import (
     REPLY_CUES,
@@ -71,7 +73,7 @@ class MainText:
     dropped: list[Dropped] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     chars: int = 0  # visible non-space characters in the subtree
     links: int = 0  # of which inside <a>
@@ -87,46 +89,47 @@ def _has(pattern: re.Pattern, cue: str) -> bool:
 
 
 def _count(text: str | None) -> tuple[int, int, int]:
-    if not text:
+    """Non-space characters, punctuation marks and strong (prose) punctuation of a text."""
+    if not text or text.isspace():  # most tails are indentation: skip the regexes
         return 0, 0, 0
     chars = len("".join(text.split()))
-    if not chars:
-        return 0, 0, 0
-    return chars, len(PUNCT.findall(text)), len(STRONG_PUNCT.findall(text))
+    punct = len(PUNCT.findall(text))
+    return chars, punct, (len(STRONG_PUNCT.findall(text)) if punct else 0)
+
+
+def _chars(text: str | None) -> int:
+    """Non-space characters of a text (most tails are indentation: no split for those)."""
+    return 0 if not text or text.isspace() else len("".join(text.split()))
 
 
 def element_stats(root) -> dict:
     """Characters, link characters and punctuation of every element, bottom-up."""
     stats: dict = {}
-    for event, el in etree.iterwalk(root, events=("end",)):
-        if not isinstance(el.tag, str):
+    get = stats.get
+    # lxml builds a new str on every .tag/.text/.tail access: read each once
+    for _, el in etree.iterwalk(root, events=("end",)):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        s = _Stats()
-        s.chars, s.punct, s.strong = _count(el.text)
+        text = el.text
+        # tests inlined: this runs for every text and tail of the page, most of them indentation
+        chars, punct, strong = _count(text) if text and not text.isspace() else (0, 0, 0)
+        links = 0
         for child in el:
-            c = stats.get(child)
+            c = get(child)
             if c is not None:
-                s.chars += c.chars
-                s.links += c.links
-                s.punct += c.punct
-                s.strong += c.strong
-            t_chars, t_punct, t_strong = _count(child.tail)
-            s.chars += t_chars
-            s.punct += t_punct
-            s.strong += t_strong
-        if el.tag == "a":
-            s.links = s.chars
-        stats[el] = s
+                chars += c.chars
+                links += c.links
+                punct += c.punct
+                strong += c.strong
+            tail = child.tail
+            if tail and not tail.isspace():
+                t_chars, t_punct, t_strong = _count(tail)
+                chars += t_chars
+                punct += t_punct
+                strong += t_strong
+        stats[el] = _Stats(chars, chars if tag == "a" else links, punct, strong)
     return stats
-
-
-def _own_text(el) -> str:
-    parts = [el.text or ""]
-    for child in el:
-        if isinstance(child.tag, str) and child.tag in INLINE_TAGS:
-            parts.append("".join(child.itertext()))
-        parts.append(child.tail or "")
-    return "".join(parts)
 
 
 def cue_weight(el) -> float:
@@ -145,8 +148,7 @@ def cue_weight(el) -> float:
 def score_elements(root, stats: dict) -> None:
     """Give each text holder a score and pass it up to three ancestors (readability)."""
     for el in root.iter("p", "div", "td", "pre", "li", "section", "article", "blockquote", "dd", "font", "span", "table"):
-        own = _own_text(el)
-        chars, _, strong = _count(own)
+        chars, strong = _own_counts(el, stats)
         if chars < 20 and strong == 0:
             continue
         s = 1 + strong + min(chars / 60, 4)
@@ -156,6 +158,20 @@ def score_elements(root, stats: dict) -> None:
             stats[node].score += s / divider
             node = node.getparent()
             level += 1
+
+
+def _own_counts(el, stats: dict) -> tuple[int, int]:
+    """Characters and strong punctuation of an element's own text: its subtree minus its
+    block children (inline children's text belongs to its paragraphs)."""
+    total = stats[el]
+    chars, strong = total.chars, total.strong
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INLINE_TAGS:
+            c = stats[child]
+            chars -= c.chars
+            strong -= c.strong
+    return chars, strong
 
 
 # containers whose whole subtree is page chrome: a candidate inside one is discounted
@@ -177,10 +193,12 @@ def chrome_elements(root, discussion: bool = False) -> set:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        parent = el.getparent()
+        if el.tag in CHROME_TAGS or el.getparent() in inside:
+            inside.add(el)
+            continue
         cue = cue_of(el)
         chrome_cue = cue and (_has(CHROME_CUES, cue) or (not discussion and _has(COMMENT_CUES, cue)))
-        if parent in inside or el.tag in CHROME_TAGS or (chrome_cue and not _has(POSITIVE_CUES, cue)):
+        if chrome_cue and not _has(POSITIVE_CUES, cue):
             inside.add(el)
     return inside
 
@@ -210,12 +228,16 @@ class TitleAnchor:
         self.title_el = title_el
         if title_el is None:
             return
-        seen = 0
-        for el in root.iter():
-            self.start[el] = seen
-            seen += len("".join((el.text or "").split())) + len("".join((el.tail or "").split()))
         last = list(title_el.iter())[-1]
-        self.end = self.start.get(last, 0) + len("".join((last.text or "").split()))
+        seen, limit = 0, None
+        for el in root.iter():
+            if limit is not None and seen > limit:
+                break  # every later element starts too far below the headline
+            self.start[el] = seen
+            if el is last:
+                self.end = seen + _chars(el.text)
+                limit = self.end + self.GAP
+            seen += _chars(el.text) + _chars(el.tail)
 
     def follows(self, el) -> bool:
         """Does the element's text begin within GAP characters after the headline?"""
@@ -292,7 +314,7 @@ def _drop_reason(el, stats: dict, top, discussion: bool) -> str | None:
         return f"class/id '{cue[:40]}' looks like boilerplate"
     # an inline link wrapper (<span><a>术语</a></span>) is part of its sentence; link-only
     # lines made of inline elements are still dropped line by line in read_container
-    if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag not in INLINE_TAGS and not names_a_file(visible_text(el)):
+    if s.links > 0.6 * s.chars and s.chars >= 4 and el.tag not in INLINE_TAGS and not names_a_file(visible_head(el, FILE_LINE)):
         return f"link text {s.links}/{s.chars} chars"
     if el.tag in ("ul", "ol", "dl") and s.links > 0.4 * s.chars and s.strong == 0:
         return "list of links"
@@ -304,7 +326,7 @@ def read_container(top, stats: dict, dropped: list, discussion: bool = False) ->
     def skip(el) -> bool:
         reason = _drop_reason(el, stats, top, discussion)
         if reason:
-            dropped.append(Dropped(reason, describe(el), preview(visible_text(el))))
+            dropped.append(Dropped(reason, describe(el), preview_of(el)))
         return bool(reason)
 
     kept = []
@@ -335,7 +357,7 @@ def outside_blocks(group: list, stats: dict) -> list[Dropped]:
                 continue
             s = stats.get(sibling)
             if s and s.chars:
-                out.append(Dropped("outside the main container", describe(sibling), preview(visible_text(sibling))))
+                out.append(Dropped("outside the main container", describe(sibling), preview_of(sibling)))
         keep.add(parent)
         node = parent
     return out
@@ -399,7 +421,7 @@ def _extract(root, stats: dict, discussion: bool, url: str | None, title: str | 
     dropped: list[Dropped] = []
     replies = reply_group(root, stats, group, chrome, order, discussion)
     if replies and not (discussion or replies_are_content(replies, url)):
-        dropped += [Dropped("comments under an article", describe(r), preview(visible_text(r))) for r in replies]
+        dropped += [Dropped("comments under an article", describe(r), preview_of(r)) for r in replies]
         replies = []
     paragraphs: list[str] = []
     for top in group + replies:

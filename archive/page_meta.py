@@ -2,6 +2,7 @@
 attachments and canonical URL, each with a note of where it came from."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
@@ -14,6 +15,7 @@ from archive.htmltext import (
     block_paragraphs,
     cue_of,
     norm_space,
+    raw_text,
     visible_text,
 )
 from archive.records import Attachment
@@ -33,6 +35,7 @@ TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|–|\s-\s|::|»)\s*")
 _CJK = r"\u4e00-\u9fff"
 _GENERIC_LABEL = re.compile(rf"(?:^|(?<=\s)|(?<=[|｜]))[{_CJK}]{{2,6}}\s*[:：]")
 SEP = "\u2063"  # invisible separator: marks inline element edges in metadata lines
+_SEP_RUN = re.compile(rf"\s*{SEP}[\s{SEP}]*")
 _FOOTER = re.compile(r"footer|foot\b|copyright|bottom|gmt", re.IGNORECASE)
 
 
@@ -78,11 +81,15 @@ def _canonical_label(raw: str) -> str:
 
 def inline_fields(lines: list[str], labels: dict[str, str]) -> list[tuple[str, str, str]]:
     """(label, value, line) for every 'label：value' found in the lines, in order."""
+    if not labels:
+        return []
     pattern = label_pattern(labels)
+    # a character class scan is far cheaper than the label alternation at every position
+    starts = re.compile("[" + "".join(sorted({re.escape(name[0]) for name in labels})) + "]")
     found = []
     for line in lines:
-        if len(line) > 300:
-            continue  # prose, not a metadata line
+        if len(line) > 300 or not starts.search(line):
+            continue  # prose, not a metadata line; or no label can start in it
         matches = list(pattern.finditer(line))
         for i, m in enumerate(matches):
             label = _canonical_label(m.group("label"))
@@ -104,12 +111,30 @@ def inline_fields(lines: list[str], labels: dict[str, str]) -> list[tuple[str, s
 _SHORT_CELLS = etree.XPath(
     "//*[self::td or self::th or self::dt][string-length(normalize-space(.)) <= 16]"
 )
+# what norm_space and _canonical_label treat as spacing, plus colons: removed, they
+# leave a label cell's text equal to its label
+_DROP = dict.fromkeys(map(ord, "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\u200b\ufeff:："))
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # what XPath normalize-space collapses
+
+
+def _label_cells(root, labels: dict[str, str]) -> list:
+    """The short cells whose text may be a label (same as _SHORT_CELLS, minus sure misses).
+
+    Data tables hold thousands of short cells: a cheap test on the raw text comes first."""
+    if any(ord(c) in _DROP for label in labels for c in label):
+        return _SHORT_CELLS(root)  # the cheap test is exact only for labels without spacing
+    cells = []
+    for cell in root.iter("td", "th", "dt"):
+        text = raw_text(cell)
+        if text and text.translate(_DROP) in labels and len(_XML_SPACE.sub(" ", text).strip(" \t\r\n")) <= 16:
+            cells.append(cell)
+    return cells
 
 
 def cell_fields(root, labels: dict[str, str]) -> list[tuple[str, str, str]]:
     """(label, value, where) from table cells and dt/dd pairs: label cell, value cell."""
     found = []
-    for cell in _SHORT_CELLS(root):
+    for cell in _label_cells(root, labels):
         text = visible_text(cell)
         label = _canonical_label(text.rstrip(":："))
         if label not in labels:
@@ -130,15 +155,21 @@ def _page_lines(root) -> list[str]:
 
     def skip(el) -> bool:
         cue = cue_of(el)
-        return bool(cue and _FOOTER.search(cue)) or el.tag == "footer"
+        return bool(cue and _footer_cue(cue)) or el.tag == "footer"
 
     lines = block_paragraphs(top, skip, inline_sep=SEP)
     return [line for line in (_squeeze(line) for line in lines) if line.replace(SEP, "").strip()]
 
 
+@functools.lru_cache(maxsize=4096)
+def _footer_cue(cue: str) -> bool:
+    """Cached: big pages repeat the same class names thousands of times."""
+    return bool(_FOOTER.search(cue))
+
+
 def _squeeze(line: str) -> str:
     """Collapse runs of separators and spaces so values can be cut at element edges."""
-    return re.sub(rf"\s*{SEP}[\s{SEP}]*", SEP, line).strip(SEP + " ")
+    return _SEP_RUN.sub(SEP, line).strip(SEP + " ")
 
 
 def plain(line: str) -> str:
@@ -248,14 +279,14 @@ def find_attachments(root, base_url: str | None) -> list[Attachment]:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        if not _ANY_EXT.search(href) and not _ANY_EXT.search("".join(a.itertext())):
+        if not _ANY_EXT.search(href) and not _ANY_EXT.search(raw_text(a)):
             continue  # cheap test first: most links name no document at all
         try:
             path = unquote(urlsplit(href).path)
         except ValueError:  # a malformed href (bad IPv6 literal, …)
             continue
         if not ATTACHMENT_EXT.search(path):
-            text = "".join(a.itertext())
+            text = raw_text(a)
             if not ATTACHMENT_EXT.search(text.strip()):
                 continue
         name = visible_text(a) or (a.get("title") or "").strip()

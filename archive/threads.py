@@ -6,6 +6,7 @@ URL or by floor numbers (沙发, 2楼, #3).
 """
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -147,12 +148,21 @@ def replies_are_content(group: list, url: str | None) -> bool:
     return floors >= max(2, len(group) // 2)
 
 
+@functools.lru_cache(maxsize=4096)
+def _markdown_class(cls: str) -> bool:
+    """Cached: big pages repeat the same class names thousands of times."""
+    return bool(MARKDOWN_CUE.search(cls))
+
+
 def has_authored_replies(root) -> bool:
     """Two or more replies written in a markdown editor: a community's answers, which are
     content, unlike one-line news comments (a question or tech article page, any URL)."""
     found = 0
     for el in root.iter():
-        if isinstance(el.tag, str) and MARKDOWN_CUE.search(el.get("class") or "") and _has_reply_cue(el):
+        if not isinstance(el.tag, str):
+            continue
+        cls = el.get("class")
+        if cls and _markdown_class(cls) and _has_reply_cue(el):
             found += 1
             if found >= 2:
                 return True

@@ -94,7 +94,7 @@ def time_textbook(ts: tb.TextbookSearcher, requests: list[SearchRequest]) -> tup
     for req in requests:
         start = time.perf_counter()
         try:
-            total, page = ts.search(textbook_query(req), limit=20, highlight=10)
+            total, _page = ts.search(textbook_query(req), limit=20, highlight=10)
         except Exception:  # the recipe's parser gave up; count the time it took
             total = 0
         times.append((time.perf_counter() - start) * 1000)
@@ -104,7 +104,7 @@ def time_textbook(ts: tb.TextbookSearcher, requests: list[SearchRequest]) -> tup
 
 def pctl(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def textbook_index(n: int, seed: int) -> tb.TextbookBuild:

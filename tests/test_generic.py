@@ -240,3 +240,15 @@ def test_file_names_are_attachments_not_link_lines():
     assert names_a_file("商标审查标准.pdf 10.12MB")
     assert names_a_file("附件：实施细则.docx")
     assert not names_a_file("更多信息请访问 example.org 首页")
+
+
+def test_zero_width_spaces_count_as_spaces_and_previews_read_only_the_head():
+    from archive.htmltext import preview_of, visible_head, visible_text
+
+    assert norm_space("\ufeff标题\u200b\u200b正文 ") == "标题 正文"
+    root = parse_html("<div><p>开头\u3000一段</p>" + "<p>很长的正文。</p>" * 500 + "</div>")
+    div = root.find(".//div")
+    whole = visible_text(div)
+    assert whole.startswith(visible_head(div, 40)) and 40 < len(visible_head(div, 40)) < len(whole)
+    assert preview_of(div) == whole[:39] + "…"
+    assert visible_head(root.find(".//p"), 40) == "开头 一段"

@@ -38,3 +38,16 @@ def test_teaser_comment_clock_and_footer_dates_are_not_the_publish_date():
 def test_sidebar_month_archives_are_no_byline():
     lines = ["博客标题", "2005年9月 (1)", "2005年7月 (1)", "12/01/2004 - 01/01/2005"]
     assert byline_date(lines, "博客标题") is None
+
+
+def test_label_cells_are_found_with_padding_zero_width_spaces_and_nested_markup():
+    from archive.page_meta import cell_fields
+    labels = {"索引号": "index_number", "发布机构": "issuer", "成文日期": "written_date"}
+    data = "".join(f"<tr><td>{i}</td><td>{i * 3}</td></tr>" for i in range(50))
+    root = parse_html(f"""<html><body><table>{data}</table><table>
+    <tr><td>索 引 号：</td><td>000014349/2024-00012</td></tr>
+    <tr><th><span>发布\u200b机构</span>：</th><td>市教育局</td></tr>
+    <tr><td>成文日期</td><td>2024年03月05日</td></tr>
+    <tr><td>公开方式</td><td>主动公开</td></tr></table></body></html>""")
+    found = {label: value for label, value, _ in cell_fields(root, labels)}
+    assert found == {"索引号": "000014349/2024-00012", "发布机构": "市教育局", "成文日期": "2024年03月05日"}
