@@ -20,6 +20,9 @@ FILTERABLE = COUNTED + ("province", "city", "county")
 class FacetCounter:
     def __init__(self, reader):
         self.all_docs = set(reader.all_doc_ids())
+        # Sort keys by document number: publish date (YYYYMMDD, 0 unknown), ingest order.
+        self.date = list(reader.column_reader("date"))
+        self.added = list(reader.column_reader("added"))
         self.docs: dict[str, dict[str, set[int]]] = {}
         for name in FILTERABLE:
             values = {}

@@ -8,6 +8,7 @@ and drawn on the original characters, escaped.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from html import escape
 from index.analysis import fold
 
 _WS = re.compile(r"\s")
+_NON_WS = re.compile(r"\S")
 
 
 def passage_ids(paragraphs: list[str]) -> list[str]:
@@ -35,19 +37,32 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     Matching ignores whitespace (as the character index does) and folding; spans
     are offsets into the original text.
     """
-    folded = fold(text)
-    keep = [i for i, ch in enumerate(folded) if not _WS.match(ch)]
-    stream = "".join(folded[i] for i in keep)
+    return _merge([span for term in terms for span in _term_spans(_Stream(text), term)])
+
+
+class _Stream:
+    """A text folded and without whitespace, with the way back to original offsets."""
+
+    def __init__(self, text: str, folded: str | None = None):
+        folded = fold(text) if folded is None else folded
+        if _WS.search(folded):
+            self.keep = [m.start() for m in _NON_WS.finditer(folded)]
+            self.text = "".join(folded[i] for i in self.keep)
+        else:  # most Chinese paragraphs: the stream is the folded text itself
+            self.keep, self.text = None, folded
+
+    def offset(self, i: int) -> int:
+        return i if self.keep is None else self.keep[i]
+
+
+def _term_spans(stream: _Stream, term: str) -> list[tuple[int, int]]:
+    needle = "".join(fold(term).split())
     spans = []
-    for term in terms:
-        needle = "".join(fold(term).split())
-        if not needle:
-            continue
-        start = stream.find(needle)
-        while start != -1:
-            spans.append((keep[start], keep[start + len(needle) - 1] + 1))
-            start = stream.find(needle, start + 1)
-    return _merge(spans)
+    start = stream.text.find(needle) if needle else -1
+    while start != -1:
+        spans.append((stream.offset(start), stream.offset(start + len(needle) - 1) + 1))
+        start = stream.text.find(needle, start + 1)
+    return spans
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -94,17 +109,26 @@ class Passage:
         return ("…" if start > 0 else "") + html + ("…" if end < len(self.text) else "")
 
 
+@functools.lru_cache(maxsize=512)
+def _folded(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """Folded paragraphs of recently shown reports: the same reports come back query after query."""
+    return tuple(fold(p) for p in paragraphs)
+
+
 def best_passages(paragraphs: list[str], terms: list[str], limit: int = 3) -> list[Passage]:
     """The paragraphs matching the most distinct terms (then most matches), in report order."""
     if not terms:
         return []
     found = []
-    ids = passage_ids(paragraphs)
-    for i, text in enumerate(paragraphs):
-        spans = find_spans(text, terms)
-        if not spans:
+    ids = None
+    for i, (text, folded) in enumerate(zip(paragraphs, _folded(tuple(paragraphs)))):
+        stream = _Stream(text, folded)
+        per_term = [_term_spans(stream, t) for t in terms]
+        distinct = sum(1 for spans in per_term if spans)
+        if not distinct:
             continue
-        distinct = sum(1 for t in terms if find_spans(text, [t]))
+        ids = ids or passage_ids(paragraphs)
+        spans = _merge([span for spans in per_term for span in spans])
         found.append(Passage(ids[i], i, text, spans, distinct))
     found.sort(key=lambda p: (-p.terms_matched, -len(p.spans), p.index))
     return sorted(found[:limit], key=lambda p: p.index)

@@ -1,13 +1,13 @@
 """Search: one implementation behind the CLI, the JSON API and the web pages."""
 from __future__ import annotations
 
+import heapq
 import threading
 from dataclasses import dataclass, field
 from typing import Iterator
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import sorting
 
 from archive.records import Report
 from archive.store import Store
@@ -114,12 +114,23 @@ class Searcher:
 
 
 class _Plan:
-    """One request compiled against the current searcher: the matches and their facets."""
+    """One request compiled against the current searcher: its matches, scores and facets.
+
+    The query runs once: for relevance, one unlimited scored collection gives both the
+    set of matches (the facet base) and every score; dates come from the columns.
+    """
 
     def __init__(self, searcher, facets: FacetCounter, parsed, tree, q, filters, sort):
         self.searcher, self.facets, self.parsed = searcher, facets, parsed
-        self.tree, self.q, self.filters, self.sort = tree, q, filters, sort
-        self.base = facets.base(searcher, q)
+        self.filters, self.sort = filters, sort
+        self.scores: dict[int, float] = {}
+        if sort == "relevance" and tree is not None:
+            collector = searcher.collector(limit=None)
+            searcher.search_with_collector(q, collector)
+            self.scores = {doc: score for score, doc in collector.results().top_n}
+            self.base = set(self.scores)
+        else:
+            self.base = facets.base(searcher, q)
         self.allowed = facets.selection(filters)
         self.matched = self.base if self.allowed is None else self.base & self.allowed
 
@@ -128,23 +139,17 @@ class _Plan:
         return bool(self.matched)
 
     def ranked_ids(self, top: int) -> list[str]:
-        return _ranked_ids(self.searcher, self.q, self.allowed, self.sort, self.tree, top)
-
-
-def _ranked_ids(searcher, q, allowed, sort: str, tree, top: int) -> list[str]:
-    """Ids of the first `top` matches in the requested order.
-
-    Relevance uses Whoosh's plain top-N collector (its sorting collector scores
-    AndMaybe without the optional part, losing the boosts), then newer first on ties.
-    """
-    if sort == "relevance" and tree is not None:
-        hits = searcher.search(q, filter=allowed, limit=top)
-        keyed = [(-round(h.score, 6), -h["date"], -h["added"], h["id"]) for h in hits]
-        return [k[-1] for k in sorted(keyed)]
-    order = [sorting.FieldFacet("date", reverse=sort != "oldest"),
-             sorting.FieldFacet("added", reverse=sort != "oldest")]
-    hits = searcher.search(q, filter=allowed, limit=top, sortedby=sorting.MultiFacet(order))
-    return [h["id"] for h in hits]
+        """Ids of the first `top` matches: by score then newest, or by date."""
+        date, added = self.facets.date, self.facets.added
+        if self.scores:
+            scores = self.scores
+            key = lambda d: (-round(scores[d], 6), -date[d], -added[d])  # noqa: E731
+        elif self.sort == "oldest":
+            key = lambda d: (date[d], added[d])  # noqa: E731
+        else:
+            key = lambda d: (-date[d], -added[d])  # noqa: E731
+        docs = heapq.nsmallest(top, self.matched, key=key)
+        return [self.searcher.stored_fields(d)["id"] for d in docs]
 
 
 class _Compiler:
