@@ -8,8 +8,6 @@ Counts are disjunctive: a facet's counts ignore that facet's own selection
 """
 from __future__ import annotations
 
-from whoosh import query as wq
-
 from index.analysis import fold
 from index.query import year_range
 
@@ -50,11 +48,6 @@ class FacetCounter:
             return [str(y) for y in year_range(value) if str(y) in values]
         needle = fold(value.strip())
         return [v for v in values if needle and needle in fold(v)]
-
-    def base(self, searcher, q: wq.Query) -> set[int]:
-        if isinstance(q, wq.Every):
-            return set(self.all_docs)
-        return set(searcher.docs_for_query(q)) & self.all_docs
 
     def counts(self, base: set[int], filters: dict[str, list[str]]) -> dict[str, list[tuple[str, int]]]:
         out = {}

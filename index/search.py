@@ -13,13 +13,13 @@ from archive.records import Report
 from archive.store import Store
 from index.analysis import fold, query_grams, words
 from index.facets import FILTERABLE, FacetCounter
+from index.matching import DocSets, matching_docs, text_docs
 from index.passages import Passage, best_passages, find_spans, highlight
-from index.query import FILTER_FIELDS, And, Filter, Not, Or, Text, parse_query, year_range
+from index.query import FILTER_FIELDS, And, Filter, Or, Text, parse_query, year_range
 from index.writer import open_index
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 100
-ADJACENT_BOOST = 2.0  # constant score added when AND-ed terms also occur side by side
 
 
 @dataclass
@@ -60,12 +60,14 @@ class Searcher:
         self._facets: FacetCounter | None = None
 
     def _current(self):
+        """The searcher of the newest index generation, its facets and its cached sets."""
         with self._lock:
             if self._searcher is None or not self._searcher.up_to_date():
                 old = self._searcher
                 self._searcher = self.ix.searcher() if old is None else old.refresh()
                 self._facets = FacetCounter(self._searcher.reader())
-            return self._searcher, self._facets
+                self._sets = DocSets(self._searcher, self._facets.all_docs)
+            return self._searcher, self._facets, self._sets
 
     def search(self, request: SearchRequest) -> SearchResult:
         plan = self._plan(request)
@@ -93,14 +95,13 @@ class Searcher:
         if request.sort not in SORTS:
             request.sort = "relevance"
         parsed = parse_query(request.q)
-        searcher, facets = self._current()
+        searcher, facets, sets = self._current()
         tree = parsed.tree
         clauses = tuple(Filter(f, v) for f, v in request.where if f in FILTER_FIELDS and v)
         if clauses:
             tree = And(((tree,) if tree is not None else ()) + clauses)
-        q = _Compiler(searcher.reader()).compile(tree) if tree is not None else wq.Every()
         filters = {k: v for k, v in request.filters.items() if k in FILTERABLE and v}
-        return _Plan(searcher, facets, parsed, tree, q, filters, request.sort)
+        return _Plan(searcher, facets, sets, parsed, tree, filters, request.sort)
 
     def _hits(self, ids: list[str], terms: list[str]) -> list[Hit]:
         reports = self.store.get_many(ids)
@@ -114,84 +115,97 @@ class Searcher:
 
 
 class _Plan:
-    """One request compiled against the current searcher: its matches, scores and facets.
+    """One request against the current index generation: its matches, facets and order.
 
-    The query runs once: for relevance, one unlimited scored collection gives both the
-    set of matches (the facet base) and every score; dates come from the columns.
+    Matching is set algebra over cached per-term sets (matching.py). Relevance ranks
+    the matches by BM25F over the word view with a top-N collector, which skips
+    blocks that cannot reach the top; reports where the AND-ed terms stand side by
+    side come first; ties and unscored matches go newest first.
     """
 
-    def __init__(self, searcher, facets: FacetCounter, parsed, tree, q, filters, sort):
+    def __init__(self, searcher, facets: FacetCounter, sets: DocSets, parsed, tree,
+                 filters, sort):
         self.searcher, self.facets, self.parsed = searcher, facets, parsed
         self.filters, self.sort = filters, sort
-        self.scores: dict[int, float] = {}
-        if sort == "relevance" and tree is not None:
-            collector = searcher.collector(limit=None)
-            searcher.search_with_collector(q, collector)
-            self.scores = {doc: score for score, doc in collector.results().top_n}
-            self.base = set(self.scores)
-        else:
-            self.base = facets.base(searcher, q)
+        compiler = _Compiler(searcher.reader())
+        self.base = set(facets.all_docs) if tree is None else matching_docs(tree, compiler, sets)
         self.allowed = facets.selection(filters)
         self.matched = self.base if self.allowed is None else self.base & self.allowed
+        self.scoring = compiler.scoring_query(tree) if sort == "relevance" and tree else None
+        together = compiler.adjacent_string(tree) if self.scoring is not None else None
+        self.adjacent = text_docs(together, None, compiler, sets) if together else None
 
     @property
     def possible(self) -> bool:
         return bool(self.matched)
 
     def ranked_ids(self, top: int) -> list[str]:
-        """Ids of the first `top` matches: by score then newest, or by date."""
-        date, added = self.facets.date, self.facets.added
-        if self.scores:
-            scores = self.scores
-            key = lambda d: (-round(scores[d], 6), -date[d], -added[d])  # noqa: E731
-        elif self.sort == "oldest":
-            key = lambda d: (date[d], added[d])  # noqa: E731
+        """Ids of the first `top` matches in the requested order."""
+        if self.scoring is None:
+            docs = self._by_date(self.matched, top)
         else:
-            key = lambda d: (-date[d], -added[d])  # noqa: E731
-        docs = heapq.nsmallest(top, self.matched, key=key)
+            groups = [self.matched]
+            if self.adjacent is not None:
+                groups = [self.matched & self.adjacent, self.matched - self.adjacent]
+            docs = []
+            for group in groups:
+                docs += self._by_score(group, top - len(docs)) if len(docs) < top else []
         return [self.searcher.stored_fields(d)["id"] for d in docs]
+
+    def _by_score(self, group: set[int], need: int) -> list[int]:
+        if not group:
+            return []
+        date, added = self.facets.date, self.facets.added
+        hits = self.searcher.search(self.scoring, filter=group, limit=need)
+        keyed = sorted((-round(h.score, 6), -date[h.docnum], -added[h.docnum], h.docnum)
+                       for h in hits)
+        docs = [k[-1] for k in keyed]
+        if len(docs) < need:  # matches with no scoring word (a substring inside a word)
+            docs += self._by_date(group - set(docs), need - len(docs))
+        return docs
+
+    def _by_date(self, docs: set[int], top: int) -> list[int]:
+        date, added = self.facets.date, self.facets.added
+        if self.sort == "oldest":
+            return heapq.nsmallest(top, docs, key=lambda d: (date[d], added[d]))
+        return heapq.nlargest(top, docs, key=lambda d: (date[d], added[d]))
 
 
 class _Compiler:
-    """Turns the parsed query tree into a Whoosh query over the two views."""
+    """Turns parts of the parsed query into Whoosh queries over the two views."""
 
     def __init__(self, reader):
         self.reader = reader
 
-    def compile(self, node) -> wq.Query:
-        if isinstance(node, Text):
-            return self.text(node)
-        if isinstance(node, Filter):
-            return self.filter(node.field, node.value)
-        if isinstance(node, Not):
-            return wq.AndNot(wq.Every(), self.compile(node.node))
-        if isinstance(node, Or):
-            return wq.Or([self.compile(n) for n in node.nodes])
-        positives = [self.compile(n) for n in node.nodes if not isinstance(n, Not)]
-        negatives = [self.compile(n.node) for n in node.nodes if isinstance(n, Not)]
-        q = wq.And(positives) if positives else wq.Every()
-        q = self.adjacency_boost(q, [n for n in node.nodes if isinstance(n, Text)])
-        return wq.AndNot(q, wq.Or(negatives)) if negatives else q
+    @staticmethod
+    def grams_key(value: str) -> tuple[str, ...]:
+        return tuple(query_grams(value))
 
-    def adjacency_boost(self, q: wq.Query, texts: list[Text]) -> wq.Query:
-        """Rank reports where the terms stand together (学前 教育 as 学前教育) higher."""
-        if len(texts) < 2 or any(t.field for t in texts):
-            return q
-        grams = query_grams("".join(t.value for t in texts))
-        together = wq.Or([_grams_query(f, grams) for f in ("title_c", "body_c")])
-        return wq.AndMaybe(q, wq.ConstantScoreQuery(together, ADJACENT_BOOST))
-
-    def text(self, node: Text) -> wq.Query:
-        """Must occur as a substring (character view); scored by BM25F on the word view."""
-        grams = query_grams(node.value)
+    def text_match(self, value: str, field: str | None) -> wq.Query:
+        """Where the string occurs after folding: the character view, exact."""
+        grams = query_grams(value)
         if not grams:
             return wq.Every()
-        char_fields = ("title_c",) if node.field == "title" else ("title_c", "body_c")
-        match = wq.Or([_grams_query(f, grams) for f in char_fields])
-        word_fields = ("title",) if node.field == "title" else ("title", "body")
-        scoring = [wq.Term(f, w) for w in dict.fromkeys(words(node.value)) for f in word_fields]
-        exact = wq.ConstantScoreQuery(match, 1.0)
-        return wq.AndMaybe(exact, wq.Or(scoring)) if scoring else exact
+        char_fields = ("title_c",) if field == "title" else ("title_c", "body_c")
+        return wq.Or([_grams_query(f, grams) for f in char_fields])
+
+    def scoring_query(self, tree) -> wq.Query | None:
+        """BM25F over the word view for every positive text term (title weighs more)."""
+        terms = []
+        for node in _positive_texts(tree):
+            fields = ("title",) if node.field == "title" else ("title", "body")
+            terms += [wq.Term(f, w) for w in dict.fromkeys(words(node.value)) for f in fields]
+        return wq.Or(terms) if terms else None
+
+    @staticmethod
+    def adjacent_string(tree) -> str | None:
+        """学前 教育 -> 学前教育: AND-ed plain terms that also stand together rank first."""
+        if not isinstance(tree, And):
+            return None
+        texts = [n for n in tree.nodes if isinstance(n, Text)]
+        if len(texts) < 2 or any(t.field for t in texts):
+            return None
+        return "".join(t.value for t in texts)
 
     def filter(self, name: str, value: str) -> wq.Query:
         if name == "year":
@@ -207,6 +221,14 @@ class _Compiler:
         if not terms:
             return wq.NullQuery
         return wq.Or([wq.Term(fieldname, t) for t in terms])
+
+
+def _positive_texts(node) -> list[Text]:
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, (And, Or)):
+        return [t for n in node.nodes for t in _positive_texts(n)]
+    return []
 
 
 def _grams_query(fieldname: str, grams: list[str]) -> wq.Query:
