@@ -12,8 +12,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from pathlib import Path
 
 from whoosh.analysis import Composable, Token
+
+VARIANTS_FILE = Path(__file__).resolve().parent / "data" / "st_variants.tsv"
+# Joins paragraphs in the indexed body: the character view never matches across it,
+# so every hit has a paragraph to highlight.
+PARAGRAPH_BREAK = "\u2029"
 
 # CJK blocks whose traditional forms OpenCC maps to simplified ones.
 _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2A6E0))
@@ -28,9 +34,35 @@ def _fold_table() -> dict[int, str]:
         if len(folded) == 1 and folded != ch:
             table[cp] = folded
     table.update(_traditional_table())
+    table.update(_variant_table())
     # NFKC maps U+3000 and NBSP to a space already; keep all whitespace as one space.
     for cp in (0x09, 0x0A, 0x0D, 0x0B, 0x0C):
         table[cp] = " "
+    return _settled(table)
+
+
+def _variant_table() -> dict[int, str]:
+    """Every traditional form of a simplified character folds to it (覆 -> 复, 乾 -> 干),
+    including forms that are characters of their own: recall over rare false matches."""
+    table: dict[int, str] = {}
+    for line in VARIANTS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        simplified, _, forms = line.partition("\t")
+        for form in forms.split():
+            if form != simplified:
+                table.setdefault(ord(form), simplified)
+    return table
+
+
+def _settled(table: dict[int, str]) -> dict[int, str]:
+    """Follow chains (a -> b -> c) so that folding twice changes nothing."""
+    for cp, target in table.items():
+        seen = {cp}
+        while ord(target) in table and ord(target) not in seen:
+            seen.add(ord(target))
+            target = table[ord(target)]
+        table[cp] = target
     return table
 
 
@@ -67,11 +99,16 @@ def char_grams(text: str) -> list[tuple[str, int]]:
 
     Position i holds the unigram s[i] and the bigram s[i:i+2], so a string of
     n >= 2 characters occurs exactly where its n-1 bigrams stand at consecutive
-    positions, and a single character is one unigram term.
+    positions, and a single character is one unigram term. Paragraphs (joined by
+    PARAGRAPH_BREAK) are one position apart with no bigram across the gap.
     """
-    s = char_stream(text)
-    grams = [(ch, i) for i, ch in enumerate(s)]
-    grams.extend((s[i : i + 2], i) for i in range(len(s) - 1))
+    grams: list[tuple[str, int]] = []
+    start = 0
+    for paragraph in text.split(PARAGRAPH_BREAK):
+        s = char_stream(paragraph)
+        grams.extend((ch, start + i) for i, ch in enumerate(s))
+        grams.extend((s[i : i + 2], start + i) for i in range(len(s) - 1))
+        start += len(s) + 1
     return grams
 
 

@@ -15,6 +15,7 @@ from whoosh.writing import IndexWriter
 
 from archive.records import Report
 from archive.store import Store
+from index.analysis import PARAGRAPH_BREAK
 from index.schema import SCHEMA_VERSION, build_schema
 
 MARKER = "SCHEMA_VERSION"
@@ -62,7 +63,7 @@ def document_fields(report: Report, seq: int) -> dict:
     """The fields Whoosh stores and indexes for one report."""
     ex, en = report.extracted, report.enrichment
     region = en.region
-    body = "\n".join(ex.paragraphs)
+    body = PARAGRAPH_BREAK.join(ex.paragraphs)
     return {
         "id": report.id, "title": ex.title, "body": body,
         "title_c": ex.title, "body_c": body,

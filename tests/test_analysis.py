@@ -45,3 +45,26 @@ def test_words_match_jieba_reference_on_chinese_text():
     assert sum(map(len, runs)) > 2000
     for run in runs:
         assert words(run) == jieba.lcut_for_search(fold(run)), run
+
+
+def test_phrase_dependent_traditional_forms_fold_to_the_simplified_character():
+    # s2t writes 复 as 復, 複 or 覆 and 借 as 藉, depending on the phrase.
+    assert fold("國務院批覆") == "国务院批复"
+    assert fold("藉助") == "借助"
+    assert fold("乾隆") == fold("干隆")
+
+
+def test_folding_twice_changes_nothing():
+    text = "".join(chr(cp) for cp in range(0x20, 0x10000) if not 0xD800 <= cp < 0xE000)
+    once = fold(text)
+    assert fold(once) == once
+
+
+def test_no_gram_bridges_two_paragraphs():
+    from index.analysis import PARAGRAPH_BREAK
+
+    grams = char_grams("甲乙" + PARAGRAPH_BREAK + "丙丁")
+    assert ("乙丙", 1) not in [g for g in grams]
+    assert {g for g, _ in grams} == {"甲", "乙", "丙", "丁", "甲乙", "丙丁"}
+    positions = dict(grams)
+    assert positions["丙"] - positions["乙"] > 1  # no phrase can join them

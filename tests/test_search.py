@@ -147,3 +147,18 @@ def test_terms_standing_together_rank_first(store, data_dir):
     result = Searcher(data_dir, store).search(SearchRequest(q="学前 教育"))
     assert result.total == 2
     assert titles(result)[0] == "乙"  # older, but its terms stand together
+
+
+def test_a_match_never_bridges_two_paragraphs(store, data_dir):
+    add_reports(store, data_dir, [make_report("丙", ["第一段到此为止。", "20项任务完成。"])])
+    searcher = Searcher(data_dir, store)
+    assert searcher.search(SearchRequest(q="。20")).total == 0
+    hit = searcher.search(SearchRequest(q="止。")).hits[0]
+    assert hit.passages and hit.passages[0].text == "第一段到此为止。"
+
+
+def test_traditional_spelling_chosen_by_phrase_still_matches(store, data_dir):
+    add_reports(store, data_dir, [make_report("丁", ["经国务院批复同意，借助社会力量办学。"])])
+    searcher = Searcher(data_dir, store)
+    for q in ("國務院批覆", '"藉助社會力量"', "批复", "借助"):
+        assert searcher.search(SearchRequest(q=q)).total == 1, q
