@@ -173,7 +173,7 @@ class Ours:
     def __init__(self, root: Path):
         self.store = Store(root)
         self.searcher = Searcher(root, self.store)
-        s, _ = self.searcher._current()
+        s = self.searcher._current()[0]
         self.docnum = {fields["id"]: n for n, fields in s.reader().iter_docs()}
 
     def matched(self, q: str) -> set[int]:

@@ -56,6 +56,9 @@ class Searcher:
         self.store = store
         self.ix = open_index(data_dir, store)
         self._lock = threading.Lock()
+        # Whoosh readers keep file-position state: one request at a time reads the index;
+        # loading reports and highlighting run outside this lock.
+        self._reading = threading.Lock()
         self._searcher = None
         self._facets: FacetCounter | None = None
 
@@ -70,30 +73,31 @@ class Searcher:
             return self._searcher, self._facets, self._sets
 
     def search(self, request: SearchRequest) -> SearchResult:
-        plan = self._plan(request)
+        _normalise(request)
         top = request.page * request.limit
-        ids = plan.ranked_ids(top)[top - request.limit:] if plan.possible else []
+        with self._reading:
+            plan = self._plan(request)
+            ids = plan.ranked_ids(top)[top - request.limit:] if plan.possible else []
+            facets = plan.facets.counts(plan.base, plan.filters)
         return SearchResult(request, len(plan.matched), self._hits(ids, plan.parsed.terms),
-                            plan.facets.counts(plan.base, plan.filters), plan.parsed.terms,
-                            plan.parsed.notice)
+                            facets, plan.parsed.terms, plan.parsed.notice)
 
     def count(self, request: SearchRequest) -> int:
         """How many reports a request matches, without ranking or loading any."""
-        return len(self._plan(request).matched)
+        with self._reading:
+            return len(self._plan(request).matched)
 
     def iter_hits(self, request: SearchRequest, max_rows: int, chunk: int = MAX_LIMIT) -> Iterator[Hit]:
         """Every hit of a request in order, up to max_rows, built a chunk at a time
         (one ranking, no facet counts): for exports."""
-        plan = self._plan(request)
-        ids = plan.ranked_ids(max_rows) if plan.possible else []
+        with self._reading:
+            plan = self._plan(request)
+            ids = plan.ranked_ids(max_rows) if plan.possible else []
         for start in range(0, len(ids), chunk):
             yield from self._hits(ids[start:start + chunk], plan.parsed.terms)
 
     def _plan(self, request: SearchRequest) -> "_Plan":
-        request.limit = max(1, min(int(request.limit), MAX_LIMIT))
-        request.page = max(1, int(request.page))
-        if request.sort not in SORTS:
-            request.sort = "relevance"
+        _normalise(request)
         parsed = parse_query(request.q)
         searcher, facets, sets = self._current()
         tree = parsed.tree
@@ -112,6 +116,14 @@ class Searcher:
         title = report.extracted.title
         return Hit(report, highlight(title, find_spans(title, terms)),
                    best_passages(report.extracted.paragraphs, terms))
+
+
+def _normalise(request: SearchRequest) -> None:
+    """Clamp what came from outside: limit 1..MAX_LIMIT, page >= 1, a known sort."""
+    request.limit = max(1, min(int(request.limit), MAX_LIMIT))
+    request.page = max(1, int(request.page))
+    if request.sort not in SORTS:
+        request.sort = "relevance"
 
 
 class _Plan:

@@ -162,3 +162,9 @@ def test_traditional_spelling_chosen_by_phrase_still_matches(store, data_dir):
     searcher = Searcher(data_dir, store)
     for q in ("國務院批覆", '"藉助社會力量"', "批复", "借助"):
         assert searcher.search(SearchRequest(q=q)).total == 1, q
+
+
+def test_out_of_range_paging_is_clamped(searcher):
+    result = searcher.search(SearchRequest(q="大班额", limit=100000, page=0, sort="bogus"))
+    assert (result.request.limit, result.request.page, result.request.sort) == (100, 1, "relevance")
+    assert result.total == 2 and len(result.hits) == 2
