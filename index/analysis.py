@@ -27,18 +27,17 @@ _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0
 
 @functools.lru_cache(maxsize=1)
 def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
+    pairs: list[tuple[int, str]] = []
     for cp in range(0x20, 0x10000):
         ch = chr(cp)
         folded = unicodedata.normalize("NFKC", ch).casefold()
         if len(folded) == 1 and folded != ch:
-            table[cp] = folded
-    table.update(_traditional_table())
-    table.update(_variant_table())
+            pairs.append((cp, folded))
+    pairs += _opencc_pairs()
+    pairs += _variant_table().items()
     # NFKC maps U+3000 and NBSP to a space already; keep all whitespace as one space.
-    for cp in (0x09, 0x0A, 0x0D, 0x0B, 0x0C):
-        table[cp] = " "
-    return _settled(table)
+    pairs += [(cp, " ") for cp in (0x09, 0x0A, 0x0D, 0x0B, 0x0C)]
+    return _settled(pairs)
 
 
 def _variant_table() -> dict[int, str]:
@@ -55,29 +54,42 @@ def _variant_table() -> dict[int, str]:
     return table
 
 
-def _settled(table: dict[int, str]) -> dict[int, str]:
-    """Follow chains (a -> b -> c) so that folding twice changes nothing."""
-    for cp, target in table.items():
-        seen = {cp}
-        while ord(target) in table and ord(target) not in seen:
-            seen.add(ord(target))
-            target = table[ord(target)]
-        table[cp] = target
-    return table
+def _settled(pairs: list[tuple[int, str]]) -> dict[int, str]:
+    """Fold whole classes of equivalent characters to one, so that folding twice changes
+    nothing and two spellings that meet anywhere fold alike (锺 <- 鍾 -> 钟 all give 钟).
+
+    A union-find over the (character, folded character) pairs; a pair's target becomes
+    its class's representative, so later pairs (the variants) win over earlier (t2s).
+    """
+    parent: dict[str, str] = {}
+
+    def root(ch: str) -> str:
+        while parent.get(ch, ch) != ch:
+            ch = parent[ch]
+        return ch
+
+    for cp, target in pairs:
+        a, b = root(chr(cp)), root(target)
+        if a != b:
+            parent[a] = b
+    return {ord(ch): root(ch) for ch in parent}
 
 
-def _traditional_table() -> dict[int, str]:
+def _opencc_pairs() -> list[tuple[int, str]]:
+    """(traditional, simplified) pairs both ways: t2s of every character, and s2t
+    inverted, so that 锺 (s2t: 鍾) meets 鍾 (t2s: 钟)."""
     import opencc
 
     chars = "".join(chr(cp) for lo, hi in _CJK_RANGES for cp in range(lo, hi))
-    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
-    table = {}
-    if len(converted) != len(chars):  # OpenCC merged a line: fall back char by char
-        converted = [opencc.OpenCC("t2s").convert(ch) for ch in chars]
-    for ch, simp in zip(chars, converted):
-        if len(simp) == 1 and simp != ch:
-            table[ord(ch)] = simp
-    return table
+    pairs = []
+    for config, invert in (("s2t", True), ("t2s", False)):
+        converted = opencc.OpenCC(config).convert("\n".join(chars)).split("\n")
+        if len(converted) != len(chars):  # OpenCC merged a line: fall back char by char
+            converted = [opencc.OpenCC(config).convert(ch) for ch in chars]
+        for ch, other in zip(chars, converted):
+            if len(other) == 1 and other != ch:
+                pairs.append((ord(other), ch) if invert else (ord(ch), other))
+    return pairs
 
 
 def fold(text: str) -> str:

@@ -1,6 +1,6 @@
 """Passage ids, exact highlight spans and snippets.
 
-A passage id is derived from the paragraph's folded text, so a link
+A passage id is derived from the paragraph's text, so a link
 `/doc/<id>#p-<pid>` keeps pointing at the same paragraph after re-extraction as
 long as that paragraph's text is unchanged. Highlights are found on the folded
 text (same length as the original, see analysis.fold) with whitespace ignored,
@@ -21,11 +21,15 @@ _NON_WS = re.compile(r"\S")
 
 
 def passage_ids(paragraphs: list[str]) -> list[str]:
-    """Stable ids for the paragraphs: a hash of the text, '-2', '-3' for repeats."""
+    """Stable ids for the paragraphs: a hash of the text, '-2', '-3' for repeats.
+
+    The hash is of the text as written (runs of whitespace as one space), never of the
+    folded text, so a change to the folding tables cannot break a saved link.
+    """
     seen: dict[str, int] = {}
     ids = []
     for text in paragraphs:
-        base = hashlib.sha1(" ".join(fold(text).split()).encode("utf-8")).hexdigest()[:8]
+        base = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()[:8]
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return ids

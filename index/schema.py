@@ -9,7 +9,7 @@ from whoosh import fields
 
 from index.analysis import CharAnalyzer, WordAnalyzer
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 # Facet fields: name -> stored in the index as keywords, counted over all matches.
 FACETS = ("province", "city", "county", "year", "domain", "doctype", "subtopic", "site")
