@@ -8,6 +8,7 @@ and the stoplist are read once, on first use (about 0.2 s).
 """
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 from collections import Counter
@@ -64,6 +65,7 @@ def _default_stopwords() -> frozenset[str]:
     return load_stopwords(STOPWORDS_PATH)
 
 
+@lru_cache(maxsize=100_000)  # the same words recur in every report: decide each once
 def _is_candidate(word: str, stopwords: frozenset[str]) -> bool:
     if len(word) < 2 or word in stopwords or not _WORDLIKE.match(word):
         return False
@@ -83,11 +85,11 @@ def top_keywords(paragraphs: list[str], n: int = 10,
     stop = _default_stopwords() if stopwords is None else stopwords
     with _lock:  # the first call loads the tables; later calls only read them
         table, median_idf = _idf_table()
-    counts = Counter(w.strip() for w in rjieba.cut(text))
-    total = sum(counts.values()) or 1
+    tokens = Counter(rjieba.cut(text))  # whitespace comes out as tokens of its own
+    total = sum(tokens.values()) or 1
     scores = {}
-    for word, count in counts.items():
+    for word, count in tokens.items():
         if _is_candidate(word, stop):
             idf = table.get(word)
             scores[word] = count / total * (float(idf) if idf is not None else median_idf)
-    return sorted(scores, key=lambda w: (-scores[w], w))[:n]
+    return heapq.nsmallest(n, scores, key=lambda w: (-scores[w], w))

@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import sys
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterator
 
+from archive.alongside import IndexAlongside
 from archive.decode import DecodeError, decode_page
 from archive.explain import explain_page
-from archive.ingest import IngestSummary, PageError, build_report, ingest_sources, read_page
+from archive.ingest import (
+    IngestSummary,
+    PageError,
+    build_report,
+    ingest_sources,
+    read_page,
+    worker_count,
+)
 from archive.records import SourceDoc, SourceError
 from archive.sources import find_files, iter_sources, pages_in_file
 from archive.store import Store
@@ -17,25 +26,34 @@ from archive.store import Store
 PROGRESS_AFTER = 5
 
 
-def ingest_paths(root: Path, paths: list[str], progress: bool = True) -> IngestSummary:
-    """Ingest files and folders into the archive at root, then bring the index up to date."""
+def ingest_paths(root: Path, paths: list[str], progress: bool = True,
+                 workers: int | None = None) -> IngestSummary:
+    """Ingest files and folders into the archive at root, then bring the index up to date.
+
+    Pages are read in `workers` processes; None means the ARCHIVE_WORKERS environment
+    variable, else one per CPU (at most 4). 1 reads everything in this process.
+    """
     from tqdm import tqdm
 
     from index.writer import sync_index  # the index follows the catalogue
 
+    workers = worker_count(workers)  # a bad ARCHIVE_WORKERS stops here, before any work
     files = list(find_files(paths))
+    owners: deque[int] = deque()  # the file of each page whose result is still to come
     store = Store(root)
     summary = IngestSummary()
     bar = tqdm(total=len(files), unit="file", desc="ingest", file=sys.stderr,
                disable=not progress or len(files) <= PROGRESS_AFTER)
     try:
-        for found in files:
-            pages = [found] if isinstance(found, SourceError) else pages_in_file(found)
-            for result in ingest_sources(store, pages):
+        with IndexAlongside(root, enabled=workers > 1) as alongside:
+            done = 0
+            for result in ingest_sources(store, _pages(files, owners), workers):
                 summary.results.append(result)
+                alongside.saw(result.status)
                 if result.status == "failed":
                     bar.write(f"failed: {result.path}: {result.reason}")
-            bar.update(1)
+                done = _advance(bar, done, owners.popleft())
+            _advance(bar, done, len(files))
     finally:
         bar.close()
         if progress:
@@ -43,6 +61,21 @@ def ingest_paths(root: Path, paths: list[str], progress: bool = True) -> IngestS
         sync_index(root, store)
         store.close()
     return summary
+
+
+def _pages(files: list[str | SourceError], owners: deque[int]) -> Iterator[SourceDoc | SourceError]:
+    """The pages of all files as one stream (so workers stay busy across small files)."""
+    for number, found in enumerate(files):
+        for item in [found] if isinstance(found, SourceError) else pages_in_file(found):
+            owners.append(number)
+            yield item
+
+
+def _advance(bar, done: int, number: int) -> int:
+    """A result from file `number` means the files before it are done (results come in order)."""
+    if number > done:
+        bar.update(number - done)
+    return max(done, number)
 
 
 def extract_paths(paths: list[str]) -> Iterator[dict]:

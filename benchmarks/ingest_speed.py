@@ -2,14 +2,16 @@
 
 Usage: python benchmarks/ingest_speed.py [--reports N] [--profile-pages P] [--seed S]
 
-Writes N generated pages (default 2,000; 政府信息公开/TRS template, a quarter in
+Writes N generated pages (default 1,000, about 6 minutes in all on 2 cores; 2,000
+took 17 minutes on a busy machine; 政府信息公开/TRS template, a quarter in
 GB18030) under bench-data/ and ingests them into a fresh data directory with
 archive.pipeline.ingest_paths (read, decode, extract, enrich, store, index). The
 textbook recipe then indexes the same reports' title and main text, given directly,
 with one writer. Speeds are in MB of main text (UTF-8 bytes of title + paragraphs)
 per second and reports per second. Then P pages (default 200) are run stage by stage
 to say where the time goes: decode / extract / enrich / store / index, and within
-the index: our analyzers alone vs the Whoosh writer (add_document and commit).
+the index: the word view's analyzer and the character view's numpy build alone vs
+the Whoosh writer (add_document and commit).
 """
 from __future__ import annotations
 
@@ -135,25 +137,42 @@ POSTINGS: dict[str, list[int]] = {}  # view -> [postings, positions], filled by 
 
 
 def analysis_alone(store) -> dict[str, float]:
-    """Our analyzers run over the same fields, without Whoosh: the analysis share of indexing.
+    """The two views built without the Whoosh writer: the analysis share of indexing.
 
-    Also counts what each view hands the writer: postings (distinct terms per report
-    and field) and positions (tokens), since the writer's work grows with both.
+    The word view is our Whoosh analyzer alone; the character view is folding plus
+    the numpy inversion charview.write_segment does (its file writes excluded).
+    Also counts what each view holds: postings (distinct terms or character pairs per
+    report and field) and positions (tokens or characters).
     """
-    from index.analysis import CharAnalyzer, WordAnalyzer
+    import numpy as np
 
-    views = {"word view": WordAnalyzer(), "character view": CharAnalyzer()}
+    from index import charview
+    from index.analysis import WordAnalyzer
+
+    words = WordAnalyzer()
     t = defaultdict(float)
-    for name in views:
-        POSTINGS[name] = [0, 0]
-    for report in store.iter_reports():
-        for name, analyzer in views.items():
+    POSTINGS.update({"word view": [0, 0], "character view": [0, 0]})
+    reports = list(store.iter_reports())
+    start = time.perf_counter()
+    for report in reports:
+        for text in (report.extracted.title, report.extracted.text):
+            terms = [tok.text for tok in words(text, positions=True)]
+            POSTINGS["word view"][0] += len(set(terms))
+            POSTINGS["word view"][1] += len(terms)
+    t["  analysis: word view"] = _lap(start)
+    for lo in range(0, len(reports), 500):  # the batches sync_index writes
+        batch = reports[lo:lo + 500]
+        start = time.perf_counter()
+        for field in ([charview.streams([r.extracted.title]) for r in batch],
+                      [charview.streams(r.extracted.paragraphs) for r in batch]):
+            chars, bounds = charview._chars_and_bounds(field)
+            inverted = charview._invert(chars)
+            t["  character view (fold + numpy)"] += _lap(start)
+            codes = np.repeat(inverted["codes"], np.diff(inverted["offsets"]))
+            doc = np.searchsorted(bounds, inverted["positions"], side="right")
+            POSTINGS["character view"][0] += len(np.unique(np.stack([codes, doc]), axis=1)[0])
+            POSTINGS["character view"][1] += len(codes)
             start = time.perf_counter()
-            for text in (report.extracted.title, report.extracted.text):
-                terms = [tok.text for tok in analyzer(text, positions=True)]
-                POSTINGS[name][0] += len(set(terms))
-                POSTINGS[name][1] += len(terms)
-            t[f"  analysis: {name}"] += _lap(start)
     return dict(t)
 
 
@@ -169,13 +188,19 @@ def profile_index(root: Path) -> tuple[dict[str, float], pstats.Stats]:
     prof.disable()
     store.close()
     stats = pstats.Stats(prof)
-    wanted = {"add_document": "whoosh/writing.py", "commit": "whoosh/writing.py",
-              "_flush_segment": "whoosh/writing.py", "add_postings": "whoosh/codec/base.py",
-              "iter_reports": "archive/store.py", "sync_index": "index/writer.py"}
+    wanted = {("add_document", "index/wordwriter.py"): "add_document",
+              ("commit", "whoosh/writing.py"): "commit",
+              ("_flush_segment", "index/wordwriter.py"): "_flush_segment",
+              ("add_postings", "whoosh/codec/base.py"): "add_postings (other fields)",
+              ("write", "index/wordwriter.py"): "word view postings written",
+              ("write_segment", "index/charview.py"): "character view segment",
+              ("iter_reports", "archive/store.py"): "iter_reports",
+              ("sync_index", "index/writer.py"): "sync_index"}
     found = {}
     for (path, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
-        if func in wanted and path.endswith(wanted[func]):
-            found[func] = found.get(func, 0.0) + ct
+        for (name, suffix), label in wanted.items():
+            if func == name and path.endswith(suffix):
+                found[label] = found.get(label, 0.0) + ct
     return found, stats
 
 
@@ -218,11 +243,11 @@ def print_breakdown(n: int, stages: dict[str, float], index_parts: dict[str, flo
     rows = [[k, f"{v:.2f}", f"{100 * v / total:.0f}%", f"{1000 * v / n:.1f}"]
             for k, v in stages.items()]
     idx = stages["index (sync_index)"]
-    analysis = sum(v for k, v in stages.items() if k.startswith("  analysis"))
-    rows.append(["  whoosh writer (index - analysis)", f"{idx - analysis:.2f}",
+    analysis = sum(v for k, v in stages.items() if k.startswith("  "))
+    rows.append(["  whoosh writer and files (the rest)", f"{idx - analysis:.2f}",
                  f"{100 * (idx - analysis) / total:.0f}%", f"{1000 * (idx - analysis) / n:.1f}"])
     gen.print_table(["stage", "seconds", "share", "ms/report"], rows)
-    print("what the writer receives per report: " + "; ".join(
+    print("what each view holds per report: " + "; ".join(
         f"{name}: {p / n:.0f} postings, {pos / n:.0f} positions"
         for name, (p, pos) in POSTINGS.items()))
     print("\nindexing under cProfile (cumulative seconds; profiler overhead included):")
@@ -233,7 +258,7 @@ def print_breakdown(n: int, stages: dict[str, float], index_parts: dict[str, flo
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--reports", type=int, default=2000)
+    ap.add_argument("--reports", type=int, default=1000)
     ap.add_argument("--profile-pages", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the ingested data directories")

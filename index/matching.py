@@ -1,7 +1,7 @@
 """Which reports a query matches, as sets of document numbers.
 
-Each term's documents come from the character view (an exact substring match) and
-are cached for the index generation, so AND, OR and NOT are set operations in C and
+Each term's documents come from the character view (an exact substring match,
+charview.py) and are cached for the index generation, so AND, OR and NOT are set operations in C and
 a term that recurs across queries costs nothing the second time. Ranking is done
 apart (search.py), over the word view, only on these documents.
 """
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Callable
-
-from whoosh import query as wq
 
 from index.query import And, Filter, Not, Or, Text
 
@@ -20,16 +18,15 @@ CACHED_SETS = 2048  # term and filter sets kept per index generation
 class DocSets:
     """Document-number sets of queries, least recently used dropped first."""
 
-    def __init__(self, searcher, all_docs: set[int]):
-        self.searcher = searcher
+    def __init__(self, all_docs: set[int]):
         self.all_docs = all_docs
         self._cache: OrderedDict[tuple, set[int]] = OrderedDict()
 
-    def get(self, key: tuple, make_query: Callable[[], wq.Query]) -> set[int]:
+    def get(self, key: tuple, find: Callable[[], set[int]]) -> set[int]:
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        docs = set(self.searcher.docs_for_query(make_query())) & self.all_docs
+        docs = find() & self.all_docs
         self._cache[key] = docs
         if len(self._cache) > CACHED_SETS:
             self._cache.popitem(last=False)
@@ -42,7 +39,7 @@ def matching_docs(node, compiler, sets: DocSets) -> set[int]:
         return set(text_docs(node.value, node.field, compiler, sets))
     if isinstance(node, Filter):
         key = ("filter", node.field, node.value)
-        return set(sets.get(key, lambda: compiler.filter(node.field, node.value)))
+        return set(sets.get(key, lambda: compiler.filter_docs(node.field, node.value)))
     if isinstance(node, Not):
         return sets.all_docs - matching_docs(node.node, compiler, sets)
     if isinstance(node, Or):
@@ -63,7 +60,7 @@ def matching_docs(node, compiler, sets: DocSets) -> set[int]:
 
 def text_docs(value: str, field: str | None, compiler, sets: DocSets) -> set[int]:
     """Documents whose title (or title and body) contain the string after folding."""
-    key = ("text", field, compiler.grams_key(value))
+    key = ("text", field, compiler.text_key(value))
     return sets.get(key, lambda: compiler.text_match(value, field))
 
 

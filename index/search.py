@@ -11,12 +11,13 @@ from whoosh import query as wq
 
 from archive.records import Report
 from archive.store import Store
-from index.analysis import fold, query_grams, words
+from index.analysis import char_stream, fold, words
+from index.charview import CharView
 from index.facets import FILTERABLE, FacetCounter
 from index.matching import DocSets, matching_docs, text_docs
 from index.passages import Passage, best_passages, find_spans, highlight
 from index.query import FILTER_FIELDS, And, Filter, Or, Text, parse_query, year_range
-from index.writer import open_index
+from index.writer import chars_dir, ikeys_by_doc, open_index
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_LIMIT = 100
@@ -55,6 +56,7 @@ class Searcher:
     def __init__(self, data_dir: str | Path, store: Store):
         self.store = store
         self.ix = open_index(data_dir, store)
+        self.chars = CharView(chars_dir(data_dir))
         self._lock = threading.Lock()
         # Whoosh readers keep file-position state: one request at a time reads the index;
         # loading reports and highlighting run outside this lock.
@@ -68,8 +70,11 @@ class Searcher:
             if self._searcher is None or not self._searcher.up_to_date():
                 old = self._searcher
                 self._searcher = self.ix.searcher() if old is None else old.refresh()
-                self._facets = FacetCounter(self._searcher.reader())
-                self._sets = DocSets(self._searcher, self._facets.all_docs)
+                reader = self._searcher.reader()
+                self._facets = FacetCounter(reader)
+                self._sets = DocSets(self._facets.all_docs)
+                # Segments are written before the Whoosh commit: all of this generation's are there.
+                self.chars.refresh(ikeys_by_doc(reader))
             return self._searcher, self._facets, self._sets
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -105,7 +110,7 @@ class Searcher:
         if clauses:
             tree = And(((tree,) if tree is not None else ()) + clauses)
         filters = {k: v for k, v in request.filters.items() if k in FILTERABLE and v}
-        return _Plan(searcher, facets, sets, parsed, tree, filters, request.sort)
+        return _Plan(searcher, self.chars, facets, sets, parsed, tree, filters, request.sort)
 
     def _hits(self, ids: list[str], terms: list[str]) -> list[Hit]:
         reports = self.store.get_many(ids)
@@ -135,11 +140,11 @@ class _Plan:
     side come first; ties and unscored matches go newest first.
     """
 
-    def __init__(self, searcher, facets: FacetCounter, sets: DocSets, parsed, tree,
-                 filters, sort):
+    def __init__(self, searcher, chars: CharView, facets: FacetCounter, sets: DocSets, parsed,
+                 tree, filters, sort):
         self.searcher, self.facets, self.parsed = searcher, facets, parsed
         self.filters, self.sort = filters, sort
-        compiler = _Compiler(searcher.reader())
+        compiler = _Compiler(searcher, chars, facets.all_docs)
         self.base = set(facets.all_docs) if tree is None else matching_docs(tree, compiler, sets)
         self.allowed = facets.selection(filters)
         self.matched = self.base if self.allowed is None else self.base & self.allowed
@@ -184,22 +189,26 @@ class _Plan:
 
 
 class _Compiler:
-    """Turns parts of the parsed query into Whoosh queries over the two views."""
+    """Turns parts of the parsed query into document sets (character view, facet fields)
+    and a Whoosh scoring query (word view)."""
 
-    def __init__(self, reader):
-        self.reader = reader
+    def __init__(self, searcher, chars: CharView, all_docs: set[int]):
+        self.searcher, self.reader = searcher, searcher.reader()
+        self.chars, self.all_docs = chars, all_docs
 
     @staticmethod
-    def grams_key(value: str) -> tuple[str, ...]:
-        return tuple(query_grams(value))
+    def text_key(value: str) -> str:
+        return char_stream(value)
 
-    def text_match(self, value: str, field: str | None) -> wq.Query:
-        """Where the string occurs after folding: the character view, exact."""
-        grams = query_grams(value)
-        if not grams:
-            return wq.Every()
-        char_fields = ("title_c",) if field == "title" else ("title_c", "body_c")
-        return wq.Or([_grams_query(f, grams) for f in char_fields])
+    def text_match(self, value: str, field: str | None) -> set[int]:
+        """Documents where the string occurs after folding: the character view, exact."""
+        stream = char_stream(value)
+        if not stream:
+            return set(self.all_docs)
+        return self.chars.docs(stream, title_only=field == "title")
+
+    def filter_docs(self, name: str, value: str) -> set[int]:
+        return set(self.searcher.docs_for_query(self.filter(name, value)))
 
     def scoring_query(self, tree) -> wq.Query | None:
         """BM25F over the word view for every positive text term (title weighs more)."""
@@ -241,12 +250,6 @@ def _positive_texts(node) -> list[Text]:
     if isinstance(node, (And, Or)):
         return [t for n in node.nodes for t in _positive_texts(n)]
     return []
-
-
-def _grams_query(fieldname: str, grams: list[str]) -> wq.Query:
-    if len(grams) == 1:
-        return wq.Term(fieldname, grams[0])
-    return wq.Phrase(fieldname, grams)
 
 
 def _years_query(value: str) -> wq.Query:

@@ -1,25 +1,33 @@
-"""Keep the Whoosh index in step with the catalogue.
+"""Keep the index (Whoosh plus the character view beside it) in step with the catalogue.
 
 The catalogue flags each report `indexed` only after the index commit that holds
 it, so a run killed between the two leaves reports flagged 0; the next sync
-indexes them again with update_document, which is idempotent.
+indexes them again with update_document, which is idempotent. A batch's character
+view segment is written before the Whoosh commit, under Whoosh's write lock, so
+every report Whoosh holds has its characters indexed (charview.py).
 """
 from __future__ import annotations
 
+import logging
+import pickle
 import shutil
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.writing import IndexWriter
 
 from archive.records import Report
 from archive.store import Store
+from index import charview
 from index.analysis import PARAGRAPH_BREAK
 from index.schema import SCHEMA_VERSION, build_schema
+from index.wordwriter import WordViewWriter
+
+log = logging.getLogger(__name__)
 
 MARKER = "SCHEMA_VERSION"
-BATCH = 500
+BATCH = 500  # reports per commit: a segment each, in both views
 WRITER_OPTIONS = {"limitmb": 256}
 
 
@@ -27,14 +35,31 @@ def index_dir(data_dir: str | Path) -> Path:
     return Path(data_dir) / "index"
 
 
+def chars_dir(data_dir: str | Path) -> Path:
+    return index_dir(data_dir) / "chars"
+
+
+def ikeys_by_doc(reader) -> dict[int, int]:
+    """Each live Whoosh document's key in the character view."""
+    if not reader.doc_count_all():  # an empty index has no columns to read
+        return {}
+    column = reader.column_reader("ikey")
+    return {d: column[d] for d in reader.all_doc_ids()}
+
+
 def open_index(data_dir: str | Path, store: Store | None = None):
     """Open the index, creating it (and flagging every report for indexing) when the
-    directory is missing or its schema marker differs from SCHEMA_VERSION."""
+    directory is missing, its schema marker differs from SCHEMA_VERSION, or it names
+    classes this code no longer has (Whoosh pickles the schema and codec into it)."""
     path = index_dir(data_dir)
     marker = path / MARKER
     current = marker.read_text().strip() if marker.exists() else None
-    if current == SCHEMA_VERSION and whoosh_index.exists_in(str(path)):
-        return whoosh_index.open_dir(str(path))
+    if current == SCHEMA_VERSION:
+        try:
+            if whoosh_index.exists_in(str(path)):  # opens it too
+                return whoosh_index.open_dir(str(path))
+        except (AttributeError, ImportError, pickle.UnpicklingError) as exc:
+            log.warning("the index in %s was written by other code (%s); rebuilding it", path, exc)
     if path.exists():
         shutil.rmtree(path)
     path.mkdir(parents=True)
@@ -59,14 +84,13 @@ def _date_key(date: str | None) -> int:
     return int(date.replace("-", "")) if date and len(date) == 10 else 0
 
 
-def document_fields(report: Report, seq: int) -> dict:
+def document_fields(report: Report, seq: int, ikey: int) -> dict:
     """The fields Whoosh stores and indexes for one report."""
     ex, en = report.extracted, report.enrichment
     region = en.region
-    body = PARAGRAPH_BREAK.join(ex.paragraphs)
     return {
-        "id": report.id, "title": ex.title, "body": body,
-        "title_c": ex.title, "body_c": body,
+        "id": report.id, "ikey": ikey,
+        "title": ex.title, "body": PARAGRAPH_BREAK.join(ex.paragraphs),
         "region": " ".join(region_paths(report)) or None,
         "province": (region.province if region else None) or None,
         "city": (region.city if region else None) or None,
@@ -85,37 +109,47 @@ def _keywords(values: list[str]) -> str | None:
     return " ".join(v.replace(" ", "_") for v in values) or None
 
 
-def _add(writer: IndexWriter, report: Report, seq: int) -> None:
-    fields = {k: v for k, v in document_fields(report, seq).items() if v is not None}
-    writer.update_document(**fields)
-
-
 def sync_index(data_dir: str | Path, store: Store,
-               progress: Callable[[int], None] | None = None) -> int:
-    """Index every catalogue report not yet flagged as indexed; returns how many."""
+               progress: Callable[[int], None] | None = None, min_batch: int = 1) -> int:
+    """Index every catalogue report not yet flagged as indexed; returns how many.
+
+    A last batch smaller than min_batch is left for later (an ingest still storing
+    reports indexes in batches big enough to be worth a segment).
+    """
     ix = open_index(data_dir, store)
     done = 0
-    pending: list[str] = []
-    writer = None
+    batch: list[Report] = []
     for report in store.iter_reports(only_unindexed=True):
-        if writer is None:
-            writer = ix.writer(**WRITER_OPTIONS)
-        _add(writer, report, store.seq_of(report.id))
-        pending.append(report.id)
-        if len(pending) >= BATCH:
-            writer.commit()
-            store.mark_indexed(pending)
-            done += len(pending)
-            if progress:
-                progress(len(pending))
-            pending, writer = [], None
-    if writer is not None:
-        writer.commit()
-        store.mark_indexed(pending)
-        done += len(pending)
-        if progress:
-            progress(len(pending))
+        batch.append(report)
+        if len(batch) >= BATCH:
+            done += _index_batch(ix, chars_dir(data_dir), store, batch, progress)
+            batch = []
+    if batch and len(batch) >= min_batch:
+        done += _index_batch(ix, chars_dir(data_dir), store, batch, progress)
     return done
+
+
+def _index_batch(ix, chars: Path, store: Store, batch: list[Report],
+                 progress: Callable[[int], None] | None) -> int:
+    """One Whoosh commit and one character-view segment for a batch of reports."""
+    writer = WordViewWriter(ix, **WRITER_OPTIONS)  # holds the write lock for both views
+    try:
+        with ix.reader() as reader:
+            charview.tidy(chars, np.fromiter(ikeys_by_doc(reader).values(), dtype=np.int64))
+        first = charview.next_ikey(chars)
+        for ikey, report in enumerate(batch, start=first):
+            fields = document_fields(report, store.seq_of(report.id), ikey)
+            writer.update_document(**{k: v for k, v in fields.items() if v is not None})
+        charview.write_segment(chars, first, [(r.extracted.title, r.extracted.paragraphs)
+                                              for r in batch])
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    store.mark_indexed([r.id for r in batch])
+    if progress:
+        progress(len(batch))
+    return len(batch)
 
 
 def rebuild_index(data_dir: str | Path, store: Store) -> int:

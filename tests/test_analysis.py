@@ -1,4 +1,4 @@
-from index.analysis import char_grams, char_stream, fold, query_grams, words
+from index.analysis import char_stream, fold, words
 
 
 def test_fold_keeps_length_and_folds_width_case_and_traditional():
@@ -15,19 +15,6 @@ def test_fold_leaves_characters_whose_normal_form_is_longer():
 
 def test_char_stream_drops_whitespace_only():
     assert char_stream("毛入园率 达到\n98%。") == "毛入园率达到98%。"
-
-
-def test_char_grams_have_unigrams_and_bigrams_at_the_same_positions():
-    grams = char_grams("入园率")
-    assert ("入", 0) in grams and ("入园", 0) in grams
-    assert ("园率", 1) in grams and ("率", 2) in grams
-    assert all(len(g) <= 2 for g, _ in grams)
-
-
-def test_query_grams_single_and_multi_character():
-    assert query_grams("園") == ["园"]
-    assert query_grams("毛入园率") == ["毛入", "入园", "园率"]
-    assert query_grams("  ") == []
 
 
 def test_words_match_jieba_reference_on_chinese_text():
@@ -62,11 +49,14 @@ def test_folding_twice_changes_nothing():
     assert fold(once) == once
 
 
-def test_no_gram_bridges_two_paragraphs():
-    from index.analysis import PARAGRAPH_BREAK
+def test_word_counts_give_the_postings_whoosh_frequency_gives():
+    from whoosh import formats
 
-    grams = char_grams("甲乙" + PARAGRAPH_BREAK + "丙丁")
-    assert ("乙丙", 1) not in [g for g in grams]
-    assert {g for g, _ in grams} == {"甲", "乙", "丙", "丁", "甲乙", "丙丁"}
-    positions = dict(grams)
-    assert positions["丙"] - positions["乙"] > 1  # no phrase can join them
+    from index.analysis import WordAnalyzer
+    from index.schema import WordCounts
+
+    text = "學前教育毛入园率达到98.5%，学前教育普惠性幼儿园覆盖率达到ABC标准。教育教育"
+    ours = sorted(WordCounts(field_boost=3.0).word_values(text, WordAnalyzer()))
+    whooshs = sorted(formats.Frequency(field_boost=3.0).word_values(text, WordAnalyzer()))
+    assert ours == whooshs
+    assert ("教育", 4, 12.0) in [w[:3] for w in ours]

@@ -4,7 +4,9 @@ import re
 
 import pytest
 
+from archive.ingest import ingest_sources
 from archive.pipeline import ingest_paths
+from archive.sources import iter_sources
 from archive.store import Store
 from index.search import SearchRequest, Searcher
 from index.writer import sync_index
@@ -90,6 +92,64 @@ def test_a_run_killed_before_indexing_is_completed_by_the_next(pages, tmp_path):
     store.mark_all_unindexed()  # as if killed after the catalogue commit, before the index one
     assert sync_index(data, store) == 3
     assert Searcher(data, store).search(SearchRequest()).total == 3  # no duplicates in the index
+
+
+def test_a_run_killed_between_the_character_view_and_the_whoosh_commit(pages, tmp_path, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    data = tmp_path / "data"
+    store = Store(data)
+    list(ingest_sources(store, iter_sources([str(pages)])))  # catalogued, not indexed
+
+    def killed(self, *args, **kwargs):
+        raise KeyboardInterrupt  # the character segment is on disk, the Whoosh commit never happens
+
+    with monkeypatch.context() as m:
+        m.setattr(SegmentWriter, "commit", killed)
+        with pytest.raises(KeyboardInterrupt):
+            sync_index(data, store)
+    assert store.has_unindexed()
+    assert sync_index(data, store) == 3  # the next run indexes them again
+    searcher = Searcher(data, store)
+    assert searcher.search(SearchRequest(q="入园率")).total == 1
+    assert searcher.search(SearchRequest(q="教育")).total == 3  # each report once
+
+
+def test_indexing_alongside_reading_indexes_each_report_once(pages, tmp_path, monkeypatch):
+    import archive.alongside
+
+    # The indexing process starts with the first stored report and looks every millisecond.
+    monkeypatch.setattr(archive.alongside, "MIN_BATCH", 1)
+    monkeypatch.setattr(archive.alongside, "INTERVAL", 0.001)
+    data = tmp_path / "data"
+    summary = ingest_paths(data, [str(pages)], progress=False, workers=2)
+    assert summary.count("ingested") == 3 and summary.count("failed") == 1
+    store = Store(data)
+    assert not store.has_unindexed()
+    searcher = Searcher(data, store)
+    assert searcher.search(SearchRequest()).total == 3
+    assert searcher.search(SearchRequest(q="教育")).total == 3
+
+
+def test_the_indexing_process_indexes_what_is_stored_while_reading_goes_on(pages, tmp_path, monkeypatch):
+    import time
+
+    import archive.alongside
+
+    monkeypatch.setattr(archive.alongside, "MIN_BATCH", 2)
+    monkeypatch.setattr(archive.alongside, "INTERVAL", 0.01)
+    data = tmp_path / "data"
+    store = Store(data)
+    with archive.alongside.IndexAlongside(data, enabled=True) as alongside:
+        for result in ingest_sources(store, iter_sources([str(pages)])):
+            alongside.saw(result.status)
+        assert alongside.process is not None  # started at the second stored report
+        deadline = time.monotonic() + 60
+        while store.has_unindexed() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not store.has_unindexed()  # indexed by the process, before any final sync
+    assert alongside.process.exitcode == 0
+    assert Searcher(data, store).search(SearchRequest(q="教育")).total == 3
 
 
 def test_extract_json_lines_shape(pages, capsys):

@@ -138,6 +138,21 @@ def test_index_rebuilds_when_schema_marker_changes(store, data_dir, searcher):
     assert fresh.search(SearchRequest(q="大班额")).total == 2
 
 
+def test_index_written_by_other_code_is_rebuilt(store, data_dir, searcher, monkeypatch):
+    import index.writer
+    from index.writer import sync_index
+
+    def unpickle_fails(*args, **kwargs):  # what Whoosh raises when the TOC names a class we no longer have
+        raise AttributeError("Can't get attribute 'OldCodec' on <module 'index.writer'>")
+
+    with monkeypatch.context() as m:
+        m.setattr(index.writer.whoosh_index, "open_dir", unpickle_fails)
+        fresh = Searcher(data_dir, store)
+    assert store.has_unindexed()
+    sync_index(data_dir, store)
+    assert fresh.search(SearchRequest(q="大班额")).total == 2
+
+
 def test_terms_standing_together_rank_first(store, data_dir):
     add_reports(store, data_dir, [
         make_report("甲", ["学前，教育。" * 4], publish_date="2022-01-01"),

@@ -1,0 +1,73 @@
+"""The word view's bulk writer writes what Whoosh's own writer writes."""
+import random
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from index.schema import build_schema
+from index.wordwriter import WordViewWriter
+
+PHRASES = ["学前教育", "毛入园率达到98.5%", "義務教育優質均衡", "ABC标准", "大班额", "营养改善计划",
+           "教师队伍建设", "校园安全", "中华人民共和国教育法", "一、主要工作", "2021年"]
+
+
+def _docs(count: int, seed: int = 5) -> list[dict]:
+    rng = random.Random(seed)
+    docs = []
+    for n in range(count):
+        body = "。".join("".join(rng.choices(PHRASES, k=rng.randint(1, 6))) for _ in range(rng.randint(0, 30)))
+        docs.append({"id": f"r{n}", "ikey": n + 1, "title": rng.choice(PHRASES) + "工作总结",
+                     "body": body, "year": str(2015 + n % 6), "date": 20200101 + n, "added": n})
+    return docs
+
+
+def _build(path, writer_class, docs, batches: int):
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), build_schema())
+    step = -(-len(docs) // batches)
+    for lo in range(0, len(docs), step):
+        writer = writer_class(ix)
+        for doc in docs[lo:lo + step]:
+            writer.add_document(**{k: v for k, v in doc.items() if v != ""})
+        writer.commit(merge=False)
+    return ix
+
+
+def _postings(reader) -> dict:
+    out = {}
+    for field in ("title", "body", "year", "id"):
+        for term in reader.field_terms(field):
+            weights = reader.postings(field, term).items_as("weight")
+            freqs = reader.postings(field, term).items_as("frequency")
+            out[(field, term)] = [(d, round(w, 6), f) for (d, w), (_, f) in zip(weights, freqs)]
+    return out
+
+
+@pytest.mark.parametrize("batches", [1, 3])
+def test_same_postings_lengths_and_scores_as_whooshs_writer(tmp_path, batches):
+    docs = _docs(120)
+    ours = _build(tmp_path / "ours", WordViewWriter, docs, batches)
+    whooshs = _build(tmp_path / "whoosh", SegmentWriter, docs, batches)
+    with ours.searcher() as a, whooshs.searcher() as b:
+        ra, rb = a.reader(), b.reader()
+        assert _postings(ra) == _postings(rb)
+        for field in ("title", "body"):
+            assert ra.field_length(field) == rb.field_length(field)
+            assert [ra.doc_field_length(d, field) for d in ra.all_doc_ids()] == \
+                   [rb.doc_field_length(d, field) for d in rb.all_doc_ids()]
+        from whoosh import query
+        q = query.Or([query.Term("body", "教育"), query.Term("title", "大班"), query.Term("body", "校园")])
+        hits_a = [(h.docnum, round(h.score, 6)) for h in a.search(q, limit=None)]
+        hits_b = [(h.docnum, round(h.score, 6)) for h in b.search(q, limit=None)]
+        assert hits_a == hits_b and hits_a
+
+
+def test_merging_segments_through_the_bulk_writer_keeps_every_posting(tmp_path):
+    docs = _docs(60, seed=9)
+    ours = _build(tmp_path / "ours", WordViewWriter, docs, 4)
+    WordViewWriter(ours).commit(optimize=True)
+    whooshs = _build(tmp_path / "whoosh", SegmentWriter, docs, 1)
+    with ours.searcher() as a, whooshs.searcher() as b:
+        assert len(a.reader().leaf_readers()) == 1
+        assert _postings(a.reader()) == _postings(b.reader())
