@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import ahocorasick_rs
 import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -100,32 +101,6 @@ def short_names(full: str) -> list[str]:
     return [stem, stem + plain] if plain else [stem]
 
 
-def prefix_index(names) -> dict[str, tuple[str, ...]]:
-    """Names grouped by their first two characters, longest first within a group."""
-    index: dict[str, list[str]] = {}
-    for name in names:
-        if len(name) >= 2:
-            index.setdefault(name[:2], []).append(name)
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
-
-
-def scan_names(text: str, index: dict[str, tuple[str, ...]]) -> list[NameHit]:
-    """Leftmost-longest, non-overlapping occurrences of the indexed names in `text`."""
-    # One dict probe per character: every name has at least two characters, so
-    # the first two select the few names worth comparing.
-    hits, i, stop = [], 0, len(text) - 1
-    while i < stop:
-        group = index.get(text[i:i + 2])
-        if group:
-            name = next((n for n in group if text.startswith(n, i)), None)
-            if name:
-                hits.append(NameHit(name, i, i + len(name)))
-                i += len(name)
-                continue
-        i += 1
-    return hits
-
-
 class Gazetteer:
     """All divisions, looked up by any name people write, with parents and successors."""
 
@@ -145,7 +120,10 @@ class Gazetteer:
                 bucket = self._by_name.setdefault(name, [])
                 if div not in bucket:
                     bucket.append(div)
-        self._by_prefix = prefix_index(self._by_name)
+        # Names of one character are never looked for: too many ordinary words.
+        self._names = [name for name in self._by_name if len(name) >= 2]
+        self._matcher = ahocorasick_rs.AhoCorasick(
+            self._names, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
 
     def __len__(self) -> int:
         return len(self.divisions)
@@ -228,7 +206,10 @@ class Gazetteer:
 
     def find_names(self, text: str) -> list[NameHit]:
         """Every gazetteer name in `text`, leftmost and longest first, not overlapping."""
-        return scan_names(text, self._by_prefix)
+        # One pass of an Aho-Corasick automaton, in characters (a Python loop per
+        # character took ~3 ms a report).
+        return [NameHit(self._names[i], start, end)
+                for i, start, end in self._matcher.find_matches_as_indexes(text)]
 
 
 def _unique(rows) -> list[Division]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 import unicodedata
 from pathlib import Path
 
@@ -125,6 +126,14 @@ def _segmenter():
         return jieba.lcut_for_search
 
 
+def word_counts(text: str) -> Counter:
+    """words(text) counted: the same words, counted before the filter (once per distinct word)."""
+    counts = Counter(_segmenter()(fold(text)))
+    for token in [t for t in counts if not (t.isalnum() or _WORDLIKE.search(t))]:
+        del counts[token]
+    return counts
+
+
 def words(text: str) -> list[str]:
     """Search-mode words of the folded text, punctuation and spaces dropped."""
     # isalnum() first: true for almost every word, and it implies \w (the regex is slower).
@@ -143,6 +152,10 @@ class WordAnalyzer(Composable):
     @staticmethod
     def words(value: str) -> list[str]:
         return words(value)
+
+    @staticmethod
+    def word_counts(value: str) -> Counter:
+        return word_counts(value)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True,

@@ -39,9 +39,10 @@ _SEP = "\0"  # stands between paragraphs and reports; never indexed
 
 # ---------------------------------------------------------------- building
 def streams(paragraphs: list[str]) -> str:
-    """One report field as indexed: each non-empty folded paragraph after a separator."""
-    parts = (char_stream(p).replace(_SEP, "") for p in paragraphs)
-    return "".join(_SEP + s for s in parts if s)
+    """One report field as indexed: each folded paragraph after a separator.
+
+    Folded in one call; a NUL inside a paragraph just separates it once more."""
+    return char_stream(_SEP + _SEP.join(paragraphs)) if paragraphs else ""
 
 
 def _code_points(text: str) -> np.ndarray:

@@ -15,7 +15,7 @@ from whoosh.system import pack_uint
 
 from index.analysis import WordAnalyzer
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 
 # Facet fields: name -> stored in the index as keywords, counted over all matches.
 FACETS = ("province", "city", "county", "year", "domain", "doctype", "subtopic", "site")
@@ -31,7 +31,7 @@ class WordCounts(formats.Frequency):
 
     @staticmethod
     def word_counts(value, analyzer) -> Counter:
-        return Counter(analyzer.words(value))
+        return analyzer.word_counts(value)
 
     def word_values(self, value, analyzer, **kwargs):
         boost = self.field_boost

@@ -31,16 +31,15 @@ class _Postings:
 
     def __init__(self, value_size: int):
         self.value_size = value_size
-        self.numbers: dict[bytes, int] = {}
+        self.numbers: dict[str, int] = {}  # term -> its number, in order of first sight
         self.terms = array("I")
         self.docs = array("I")
         self.weights = array("f")
         self.values = bytearray()
 
     def add(self, term: bytes, docnum: int, weight: float, value: bytes) -> None:
-        number = self.numbers.get(term)
-        if number is None:
-            number = self.numbers[term] = len(self.numbers)
+        numbers = self.numbers
+        number = numbers.setdefault(term.decode("utf-8"), len(numbers))
         self.terms.append(number)
         self.docs.append(docnum)
         self.weights.append(weight)
@@ -49,7 +48,7 @@ class _Postings:
     def add_counts(self, docnum: int, counts: dict[str, int], boost: float) -> int:
         """One document's words and their frequencies (Frequency format); returns its length."""
         numbers = self.numbers
-        self.terms.extend([numbers.setdefault(w.encode("utf-8"), len(numbers)) for w in counts])
+        self.terms.extend([numbers.setdefault(w, len(numbers)) for w in counts])
         freqs = list(counts.values())
         self.docs.extend(repeat(docnum, len(freqs)))
         self.weights.extend([n * boost for n in freqs])
@@ -61,7 +60,7 @@ class _Postings:
         if not self.terms:
             return
         names = list(self.numbers)
-        by_text = sorted(range(len(names)), key=names.__getitem__)
+        by_text = sorted(range(len(names)), key=names.__getitem__)  # code point = UTF-8 byte order
         rank = np.empty(len(names), dtype=np.int64)
         rank[by_text] = np.arange(len(names))
         terms = rank[np.frombuffer(self.terms, dtype=np.uint32)]
@@ -75,7 +74,7 @@ class _Postings:
         fieldwriter.start_field(name, fieldobj)
         start = 0
         for t, end in zip(by_text, ends):
-            fieldwriter.start_term(names[t])
+            fieldwriter.start_term(names[t].encode("utf-8"))
             _write_term(fieldwriter._postwriter, docs[start:end], weights[start:end],
                         values[start:end] if size else None)
             fieldwriter.finish_term()

@@ -60,3 +60,12 @@ def test_word_counts_give_the_postings_whoosh_frequency_gives():
     whooshs = sorted(formats.Frequency(field_boost=3.0).word_values(text, WordAnalyzer()))
     assert ours == whooshs
     assert ("教育", 4, 12.0) in [w[:3] for w in ours]
+
+
+def test_word_counts_count_exactly_the_words():
+    from collections import Counter
+
+    from index.analysis import word_counts
+
+    text = "學前教育，毛入园率98.5%；ＡＢＣ标准 教育教育\n——  ___ 2021年"
+    assert word_counts(text) == Counter(words(text))

@@ -270,3 +270,13 @@ def test_missing_file_is_reported(tmp_path):
 
 def test_the_shipped_taxonomy_is_valid():
     load_taxonomy()
+
+
+def test_keyword_hits_count_each_occurrence_once_and_nested_words_inside_longer_hits_not_at_all():
+    from archive.topics import KeywordSet, WordFinder, _hits
+
+    words = KeywordSet("t", (("学前教育", 3.0, False), ("教育", 1.0, True), ("哈哈", 0.5, False)))
+    text = "学前教育和教育，教育教育。哈哈哈"
+    found = WordFinder(w for w, _, _ in words.words).starts(text)
+    assert found["哈哈"] == [13, 14]  # every occurrence; _hits keeps those that do not overlap
+    assert _hits(found, words) == [(0, 3.0), (5, 1.0), (8, 1.0), (10, 1.0), (13, 0.5)]
