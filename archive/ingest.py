@@ -128,16 +128,14 @@ def keep_page(store: Store, doc: SourceDoc, sha: str, reading: Reading | None = 
     return FileResult(doc.path, "ingested", id=report.id, title=report.extracted.title)
 
 
-def ingest_one(store: Store, doc: SourceDoc) -> FileResult:
-    return keep_page(store, doc, sha256_of(doc.original))
-
-
-def result_of(store: Store, item: SourceDoc | SourceError, reading: Reading | None = None) -> FileResult:
-    """The outcome of one source: stored, duplicate, or failed with the reason."""
+def result_of(store: Store, item: SourceDoc | SourceError, reading: Reading | None = None,
+              sha: str = "") -> FileResult:
+    """The outcome of one source: stored, duplicate, or failed with the reason (sha: the
+    page's digest when the caller has it already)."""
     if isinstance(item, SourceError):
         return FileResult(item.path, "failed", reason=item.reason)
     try:
-        return keep_page(store, item, sha256_of(item.original), reading)
+        return keep_page(store, item, sha or sha256_of(item.original), reading)
     except Exception as exc:  # noqa: BLE001 - a bug on one page must not lose the rest of the run
         return FileResult(item.path, "failed", reason=f"{type(exc).__name__}: {exc}")
 

@@ -113,7 +113,7 @@ class ParallelIngest:
         except BrokenProcessPool as exc:
             self.readers.lost(exc)
             reading = None  # read here, as without workers
-        result = result_of(self.store, slot.item, reading)
+        result = result_of(self.store, slot.item, reading, slot.sha)
         if slot.sent:
             self.reading_shas.discard(slot.sha)  # stored or failed: the catalogue decides from now on
         return result

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from whoosh.analysis import Composable, Token
@@ -126,18 +126,22 @@ def _segmenter():
         return jieba.lcut_for_search
 
 
-def word_counts(text: str) -> Counter:
-    """words(text) counted: the same words, counted before the filter (once per distinct word)."""
-    counts = Counter(_segmenter()(fold(text)))
-    for token in [t for t in counts if not (t.isalnum() or _WORDLIKE.search(t))]:
-        del counts[token]
-    return counts
+def _is_word(token: str) -> bool:
+    # isalnum() first: true for almost every word, and it implies \w (the regex is slower).
+    return token.isalnum() or _WORDLIKE.search(token) is not None
 
 
 def words(text: str) -> list[str]:
     """Search-mode words of the folded text, punctuation and spaces dropped."""
-    # isalnum() first: true for almost every word, and it implies \w (the regex is slower).
-    return [w for w in _segmenter()(fold(text)) if w.isalnum() or _WORDLIKE.search(w)]
+    return [w for w in _segmenter()(fold(text)) if _is_word(w)]
+
+
+def word_counts(text: str) -> Counter:
+    """words(text) counted: the tokens are counted first, then tested once per distinct token."""
+    counts = Counter(_segmenter()(fold(text)))
+    for token in [t for t in counts if not _is_word(t)]:
+        del counts[token]
+    return counts
 
 
 class WordAnalyzer(Composable):
@@ -148,10 +152,6 @@ class WordAnalyzer(Composable):
     view answers them), so the positions only need to be distinct. Module level,
     holding no state: Whoosh pickles the analyzer into the index.
     """
-
-    @staticmethod
-    def words(value: str) -> list[str]:
-        return words(value)
 
     @staticmethod
     def word_counts(value: str) -> Counter:

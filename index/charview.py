@@ -71,14 +71,6 @@ def _invert(chars: np.ndarray) -> dict[str, np.ndarray]:
     return {"codes": codes[firsts], "offsets": offsets, "positions": positions}
 
 
-def _chars_of(arrays: dict[str, np.ndarray], total: int) -> np.ndarray:
-    """The code points back from an inverted field (separators come back as 0)."""
-    chars = np.zeros(total, dtype=np.uint32)
-    firsts = (arrays["codes"] >> np.uint64(SHIFT)).astype(np.uint32)
-    chars[arrays["positions"]] = np.repeat(firsts, np.diff(arrays["offsets"]))
-    return chars
-
-
 def _write(root: Path, ikeys: np.ndarray, fields: dict[str, tuple[np.ndarray, np.ndarray]],
            lo: int, hi: int) -> Path:
     """Write a segment under a temporary name and rename it into place."""
@@ -130,7 +122,7 @@ def merge(root: Path, segments: list["Segment"], live_sorted: np.ndarray) -> Pat
     """One segment holding the live reports of several, which are then removed."""
     keep = [s.live_mask(live_sorted) for s in segments]
     ikeys = np.concatenate([s.ikeys[k] for s, k in zip(segments, keep)])
-    fields = {name: _concat_fields([(s.field_chars(name), s.field_bounds(name), k)
+    fields = {name: _concat_fields([(s.fields[name].chars(), s.fields[name].bounds, k)
                                     for s, k in zip(segments, keep)]) for name in FIELDS}
     lo = min(s.lo for s in segments)
     hi = max(s.hi for s in segments)
@@ -166,6 +158,13 @@ class _Field:
     offsets: np.ndarray
     positions: np.ndarray
     bounds: np.ndarray
+
+    def chars(self) -> np.ndarray:
+        """The code points back from the inverted field (separators come back as 0)."""
+        chars = np.zeros(int(self.bounds[-1]), dtype=np.uint32)
+        firsts = (self.codes >> np.uint64(SHIFT)).astype(np.uint32)
+        chars[self.positions] = np.repeat(firsts, np.diff(self.offsets))
+        return chars
 
     def run(self, code: int) -> np.ndarray:
         """Positions of one pair code (ascending); empty when it never occurs."""
@@ -214,14 +213,6 @@ class Segment:
                                       for part in ("codes", "offsets", "positions", "bounds")))
                        for name in FIELDS}
         self.docnums = np.full(len(self.ikeys), -1, dtype=np.int64)
-
-    def field_bounds(self, name: str) -> np.ndarray:
-        return np.asarray(self.fields[name].bounds)
-
-    def field_chars(self, name: str) -> np.ndarray:
-        f = self.fields[name]
-        return _chars_of({"codes": f.codes, "offsets": f.offsets, "positions": f.positions},
-                         int(f.bounds[-1]))
 
     def live_mask(self, live_sorted: np.ndarray) -> np.ndarray:
         if not len(live_sorted):

@@ -1,9 +1,9 @@
 """Which reports a query matches, as sets of document numbers.
 
 Each term's documents come from the character view (an exact substring match,
-charview.py) and are cached for the index generation, so AND, OR and NOT are set operations in C and
-a term that recurs across queries costs nothing the second time. Ranking is done
-apart (search.py), over the word view, only on these documents.
+charview.py) and are cached for the index generation, so AND, OR and NOT are set
+operations in C and a term that recurs across queries costs nothing the second time.
+Ranking is done apart (search.py), over the word view, only on these documents.
 """
 from __future__ import annotations
 

@@ -41,7 +41,8 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     Matching ignores whitespace (as the character index does) and folding; spans
     are offsets into the original text.
     """
-    return _merge([span for term in terms for span in _term_spans(_Stream(text), term)])
+    stream = _Stream(text)
+    return _merge([span for term in terms for span in _term_spans(stream, term)])
 
 
 class _Stream:

@@ -78,10 +78,9 @@ class Searcher:
             return self._searcher, self._facets, self._sets
 
     def search(self, request: SearchRequest) -> SearchResult:
-        _normalise(request)
-        top = request.page * request.limit
         with self._reading:
-            plan = self._plan(request)
+            plan = self._plan(request)  # clamps limit and page first
+            top = request.page * request.limit
             ids = plan.ranked_ids(top)[top - request.limit:] if plan.possible else []
             facets = plan.facets.counts(plan.base, plan.filters)
         return SearchResult(request, len(plan.matched), self._hits(ids, plan.parsed.terms),
