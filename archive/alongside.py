@@ -6,6 +6,7 @@ core (the GIL) with storing. In its own process, it indexes what the catalogue h
 a batch at a time while pages are still being read (worker processes run at a lower
 priority, so the writer keeps up). Whatever it leaves, or fails on, is indexed by
 the main process after reading, as it would be without it: nothing depends on it.
+Told to stop (reading is done), it indexes the rest and exits.
 """
 from __future__ import annotations
 
@@ -17,17 +18,28 @@ log = logging.getLogger(__name__)
 
 INTERVAL = 0.5  # seconds between looks at the catalogue
 MIN_BATCH = 100  # reports worth a segment; fewer are left for the next look, or for after
+START_AFTER = 20  # stored reports: the process starts early, to be ready at MIN_BATCH; a
+#                   run smaller than this never starts it
 
 
 def index_until(root: str, stop, min_batch: int, interval: float) -> None:
-    """The indexing process: index whatever is stored, until told to stop."""
+    """The indexing process: index whatever is stored until told to stop, then the rest.
+
+    It looks again at once after a batch (reports arrive while it writes) and waits only
+    when there was nothing worth a segment. Told to stop, it indexes what is left itself:
+    it is warm, and reading has ended, so the main process would only wait for it."""
     from archive.store import Store
     from index.writer import sync_index
 
     store = Store(root)
     try:
-        while not stop.wait(interval):
-            sync_index(root, store, min_batch=min_batch)
+        while True:
+            finishing = stop.is_set()
+            done = sync_index(root, store, min_batch=1 if finishing else min_batch)
+            if finishing:
+                return
+            if not done:
+                stop.wait(interval)
     finally:
         store.close()
 
@@ -37,7 +49,7 @@ class IndexAlongside:
 
     def __init__(self, root: Path, enabled: bool):
         self.root, self.enabled = root, enabled
-        self.min_batch, self.interval = MIN_BATCH, INTERVAL
+        self.min_batch, self.interval, self.start_after = MIN_BATCH, INTERVAL, START_AFTER
         self.stored = 0
         self.process = None
         self.stop = None
@@ -46,9 +58,10 @@ class IndexAlongside:
         return self
 
     def saw(self, status: str) -> None:
-        """One ingest result; the process starts with the first batch worth indexing."""
+        """One ingest result; the process starts once a few reports are stored."""
         self.stored += status == "ingested"
-        if self.enabled and self.process is None and self.stored >= self.min_batch:
+        if self.enabled and self.process is None and self.stored >= min(self.start_after,
+                                                                          self.min_batch):
             self._start()
 
     def _start(self) -> None:

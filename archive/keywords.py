@@ -8,7 +8,6 @@ and the stoplist are read once, on first use (about 0.2 s).
 """
 from __future__ import annotations
 
-import heapq
 import re
 import threading
 from collections import Counter
@@ -66,17 +65,20 @@ def _default_stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=100_000)  # the same words recur in every report: decide each once
-def _is_candidate(word: str, stopwords: frozenset[str]) -> bool:
+def _idf_of(word: str, stopwords: frozenset[str]) -> float | None:
+    """The word's IDF, or None when it cannot be a keyword."""
     if len(word) < 2 or word in stopwords or not _WORDLIKE.match(word):
-        return False
-    if _PLACEHOLDER.match(word):
-        return False
-    return not _HAS_DIGIT.search(word) or bool(_HAS_LETTER.search(word))
+        return None
+    if _PLACEHOLDER.match(word) or (_HAS_DIGIT.search(word) and not _HAS_LETTER.search(word)):
+        return None
+    table, median_idf = _idf_table()
+    idf = table.get(word)
+    return float(idf) if idf is not None else median_idf
 
 
 def top_keywords(paragraphs: list[str], n: int = 10,
                  stopwords: frozenset[str] | None = None) -> list[str]:
-    """The n words with the highest TF-IDF in the text, best first."""
+    """The n words with the highest TF-IDF in the text, best first (ties by word)."""
     import rjieba
 
     text = "\n".join(p for p in paragraphs if p)
@@ -84,12 +86,12 @@ def top_keywords(paragraphs: list[str], n: int = 10,
         return []
     stop = _default_stopwords() if stopwords is None else stopwords
     with _lock:  # the first call loads the tables; later calls only read them
-        table, median_idf = _idf_table()
+        _idf_table()
     tokens = Counter(rjieba.cut(text))  # whitespace comes out as tokens of its own
     total = sum(tokens.values()) or 1
-    scores = {}
-    for word, count in tokens.items():
-        if _is_candidate(word, stop):
-            idf = table.get(word)
-            scores[word] = count / total * (float(idf) if idf is not None else median_idf)
-    return heapq.nsmallest(n, scores, key=lambda w: (-scores[w], w))
+    scores = {w: c / total * idf for w, c in tokens.items()
+              if (idf := _idf_of(w, stop)) is not None}
+    if len(scores) > n:  # only words scoring at least the n-th best can be among the n
+        least = sorted(scores.values(), reverse=True)[n - 1]
+        scores = {w: v for w, v in scores.items() if v >= least}
+    return sorted(scores, key=lambda w: (-scores[w], w))[:n]

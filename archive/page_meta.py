@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
+import ahocorasick_rs
 from lxml import etree
 
 from archive.configs import SiteConfig, css
@@ -79,17 +80,27 @@ def _canonical_label(raw: str) -> str:
     return re.sub(r"\s+", "", raw)
 
 
+@functools.lru_cache(maxsize=64)
+def _label_finders(names: tuple[str, ...]) -> tuple[re.Pattern, ahocorasick_rs.AhoCorasick]:
+    """The labels' regex, and an automaton over the labels as they read without spaces."""
+    canonical = sorted({_canonical_label(name) for name in names})
+    return label_pattern(dict.fromkeys(names)), ahocorasick_rs.AhoCorasick(canonical)
+
+
+_SPACES = re.compile(r"\s+")
+
+
 def inline_fields(lines: list[str], labels: dict[str, str]) -> list[tuple[str, str, str]]:
     """(label, value, line) for every 'label：value' found in the lines, in order."""
     if not labels:
         return []
-    pattern = label_pattern(labels)
-    # a character class scan is far cheaper than the label alternation at every position
-    starts = re.compile("[" + "".join(sorted({re.escape(name[0]) for name in labels})) + "]")
+    pattern, automaton = _label_finders(tuple(labels))
     found = []
     for line in lines:
-        if len(line) > 300 or not starts.search(line):
-            continue  # prose, not a metadata line; or no label can start in it
+        # Prose is not a metadata line. The regex tries every label at every position;
+        # a line where no label stands even with its spaces removed cannot match it.
+        if len(line) > 300 or not automaton.find_matches_as_indexes(_SPACES.sub("", line)):
+            continue
         matches = list(pattern.finditer(line))
         for i, m in enumerate(matches):
             label = _canonical_label(m.group("label"))

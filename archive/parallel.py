@@ -159,7 +159,8 @@ def start_pool(workers: int) -> ProcessPoolExecutor | None:
         # process can inherit a lock held by another thread and hang.
         if "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["archive.parallel"])  # workers fork with the imports done
+            # Processes fork with the imports done and the reference data loaded.
+            context.set_forkserver_preload(["archive.parallel", "archive.preload"])
         else:
             context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(workers, mp_context=context, initializer=worker_started)

@@ -54,10 +54,11 @@ def ingest_paths(root: Path, paths: list[str], progress: bool = True,
                     bar.write(f"failed: {result.path}: {result.reason}")
                 done = _advance(bar, done, owners.popleft())
             _advance(bar, done, len(files))
+            bar.close()
+            if progress:  # the indexing process finishes its work as this block ends
+                print("indexing ...", file=sys.stderr)
     finally:
         bar.close()
-        if progress:
-            print("indexing ...", file=sys.stderr)
         sync_index(root, store)
         store.close()
     return summary

@@ -2,7 +2,7 @@
 
 The catalogue flags each report `indexed` only after the index commit that holds
 it, so a run killed between the two leaves reports flagged 0; the next sync
-indexes them again with update_document, which is idempotent. A batch's character
+indexes them again, replacing what the index holds of them. A batch's character
 view segment is written before the Whoosh commit, under Whoosh's write lock, so
 every report Whoosh holds has its characters indexed (charview.py).
 """
@@ -134,12 +134,17 @@ def _index_batch(ix, chars: Path, store: Store, batch: list[Report],
     """One Whoosh commit and one character-view segment for a batch of reports."""
     writer = WordViewWriter(ix, **WRITER_OPTIONS)  # holds the write lock for both views
     try:
-        with ix.reader() as reader:
-            charview.tidy(chars, np.fromiter(ikeys_by_doc(reader).values(), dtype=np.int64))
+        with writer.searcher() as searcher:
+            charview.tidy(chars, np.fromiter(ikeys_by_doc(searcher.reader()).values(), dtype=np.int64))
+            # A report indexed before is replaced. Whoosh's update_document would open a
+            # searcher per report to find it; one for the batch finds them all.
+            earlier = [d for report in batch for d in searcher.document_numbers(id=report.id)]
+        for docnum in earlier:
+            writer.delete_document(docnum)
         first = charview.next_ikey(chars)
         for ikey, report in enumerate(batch, start=first):
             fields = document_fields(report, store.seq_of(report.id), ikey)
-            writer.update_document(**{k: v for k, v in fields.items() if v is not None})
+            writer.add_document(**{k: v for k, v in fields.items() if v is not None})
         charview.write_segment(chars, first, [(r.extracted.title, r.extracted.paragraphs)
                                               for r in batch])
     except BaseException:

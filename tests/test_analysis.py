@@ -43,6 +43,17 @@ def test_phrase_dependent_traditional_forms_fold_to_the_simplified_character():
     assert fold("鍾") == fold("锺") == fold("钟") == fold("鐘")
 
 
+def test_long_and_short_texts_fold_alike_on_every_code_point():
+    from index.analysis import _FOLD_IN_NUMPY, _fold_table
+
+    every = "".join(chr(cp) for cp in range(0x110000))  # lone surrogates included
+    by_dict = every.translate(_fold_table())
+    assert fold(every) == by_dict  # a long text: folded as an array
+    short = [every[i:i + _FOLD_IN_NUMPY - 1] for i in range(0, len(every), 5_000)]
+    assert [fold(s) for s in short] == [s.translate(_fold_table()) for s in short]
+    assert fold(every[:_FOLD_IN_NUMPY]) == by_dict[:_FOLD_IN_NUMPY]
+
+
 def test_folding_twice_changes_nothing():
     text = "".join(chr(cp) for cp in range(0x20, 0x10000) if not 0xD800 <= cp < 0xE000)
     once = fold(text)

@@ -1,4 +1,5 @@
 """The word view's bulk writer writes what Whoosh's own writer writes."""
+import functools
 import random
 
 import pytest
@@ -71,3 +72,32 @@ def test_merging_segments_through_the_bulk_writer_keeps_every_posting(tmp_path):
     with ours.searcher() as a, whooshs.searcher() as b:
         assert len(a.reader().leaf_readers()) == 1
         assert _postings(a.reader()) == _postings(b.reader())
+
+
+def _through_whooshs_postings_writer(self, texts, starts, docs, weights, values):
+    """The reference: the same postings handed one by one to Whoosh's W3 postings writer."""
+    fieldwriter, size = self.fieldwriter, self.value_size
+    ends = list(starts[1:]) + [len(docs)]
+    for text, start, end in zip(texts, starts, ends):
+        fieldwriter.start_term(text)
+        for i in range(start, end):
+            fieldwriter.add(int(docs[i]), float(weights[i]), values[i * size:(i + 1) * size], None)
+        fieldwriter.finish_term()
+
+
+def _segment_files(path) -> list[bytes]:
+    return [f.read_bytes() for ext in ("trm", "pst") for f in sorted(path.glob(f"*.{ext}"))]
+
+
+def test_blocks_are_the_bytes_whooshs_postings_writer_writes(tmp_path, monkeypatch):
+    from index import wordwriter
+
+    docs = _docs(300, seed=11)  # common words span several 128-posting blocks
+    separate_files = functools.partial(WordViewWriter, compound=False)
+    ours = _build(tmp_path / "ours", separate_files, docs, 1)
+    monkeypatch.setattr(wordwriter._BlockWriter, "write_terms", _through_whooshs_postings_writer)
+    _build(tmp_path / "whoosh", separate_files, docs, 1)
+    with ours.reader() as reader:
+        assert max(reader.doc_frequency("body", t) for t in reader.field_terms("body")) > 256
+    files = _segment_files(tmp_path / "ours")
+    assert len(files) == 2 and files == _segment_files(tmp_path / "whoosh")
