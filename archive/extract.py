@@ -8,6 +8,7 @@ decision, which archive/explain.py prints.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -64,8 +65,7 @@ class PageView:
         if self.root is None:
             return False
         if self.tokens is not None and not any(
-            all(t in self.tokens for t in _NEEDED.findall(_ATTRS.sub("", group)))
-            for group in selector.split(",")
+            all(t in self.tokens for t in needed) for needed in _needed_tokens(selector)
         ):
             return False
         return bool(css(selector)(self.root))
@@ -73,6 +73,12 @@ class PageView:
 
 _ATTRS = re.compile(r"\[[^\]]*\]|:[\w-]+\([^)]*\)")
 _NEEDED = re.compile(r"[.#]([\w-]+)")
+
+
+@functools.lru_cache(maxsize=4096)  # every page asks about the configs' same selectors
+def _needed_tokens(selector: str) -> tuple[tuple[str, ...], ...]:
+    """For each comma-separated part of the selector, the classes and ids it requires."""
+    return tuple(tuple(_NEEDED.findall(_ATTRS.sub("", group))) for group in selector.split(","))
 
 
 _CLASSES = etree.XPath("//@class", smart_strings=False)

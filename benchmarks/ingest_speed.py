@@ -90,7 +90,11 @@ def run_textbook(n: int, seed: int) -> tb.TextbookBuild:
 
 # ---------------------------------------------------------------- where the time goes
 def staged_ingest(pages: Path, root: Path) -> dict[str, float]:
-    """Run the stages of archive/ingest.py one by one (build_report's steps), timing each."""
+    """Run the stages of archive/ingest.py one by one (build_report's steps), timing each.
+
+    The reference data is loaded first, as the forkserver does before an ingest's
+    processes start (archive/preload.py): the figures are steady-state costs."""
+    import archive.preload  # noqa: F401  (loads the reference data on import)
     from archive.decode import decode_page
     from archive.enrich import enrich
     from archive.extract import extract_page

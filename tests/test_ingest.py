@@ -152,6 +152,34 @@ def test_the_indexing_process_indexes_what_is_stored_while_reading_goes_on(pages
     assert Searcher(data, store).search(SearchRequest(q="教育")).total == 3
 
 
+def test_told_to_stop_the_indexing_process_indexes_the_rest_itself(pages, tmp_path, monkeypatch):
+    import archive.alongside
+
+    # Started at the first stored report, it never sees a batch worth a segment while
+    # reading goes on: what it indexes, it indexes after being told to stop.
+    monkeypatch.setattr(archive.alongside, "START_AFTER", 1)
+    monkeypatch.setattr(archive.alongside, "MIN_BATCH", 1000)
+    data = tmp_path / "data"
+    store = Store(data)
+    with archive.alongside.IndexAlongside(data, enabled=True) as alongside:
+        for result in ingest_sources(store, iter_sources([str(pages)])):
+            alongside.saw(result.status)
+        assert alongside.process is not None and store.has_unindexed()
+    assert alongside.process.exitcode == 0
+    assert not store.has_unindexed()  # no final sync has run in this process
+    assert Searcher(data, store).search(SearchRequest(q="教育")).total == 3
+
+
+def test_preloading_reference_data_never_raises(monkeypatch):
+    import archive.preload
+
+    def broken(doc):
+        raise KeyError("a data file is damaged")
+
+    monkeypatch.setattr(archive.preload, "read_page", broken)
+    archive.preload.warm_up()  # an error here would stop the forkserver; pages report it instead
+
+
 def test_extract_json_lines_shape(pages, capsys):
     import run
 

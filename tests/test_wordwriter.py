@@ -101,3 +101,31 @@ def test_blocks_are_the_bytes_whooshs_postings_writer_writes(tmp_path, monkeypat
         assert max(reader.doc_frequency("body", t) for t in reader.field_terms("body")) > 256
     files = _segment_files(tmp_path / "ours")
     assert len(files) == 2 and files == _segment_files(tmp_path / "whoosh")
+
+
+def test_merging_segments_with_deleted_documents_keeps_the_live_postings(tmp_path):
+    docs = _docs(90, seed=3)
+    built = []
+    for name, writer_class in (("ours", WordViewWriter), ("whoosh", SegmentWriter)):
+        ix = _build(tmp_path / name, writer_class, docs, 3)
+        writer = writer_class(ix)
+        for n in range(0, len(docs), 7):
+            writer.delete_by_term("id", f"r{n}")
+        writer.commit(optimize=True)  # the three segments, with their deletions, become one
+        built.append(ix)
+    with built[0].searcher() as a, built[1].searcher() as b:
+        assert len(a.reader().leaf_readers()) == 1 and a.doc_count_all() == 90 - 13
+        assert _postings(a.reader()) == _postings(b.reader())
+
+
+def test_a_reader_of_several_segments_is_copied_posting_by_posting(tmp_path):
+    source = _build(tmp_path / "source", WordViewWriter, _docs(40, seed=4), 3)
+    (tmp_path / "copy").mkdir()
+    copy = whoosh_index.create_in(str(tmp_path / "copy"), build_schema())
+    writer = WordViewWriter(copy)
+    with source.reader() as reader:
+        assert len(reader.leaf_readers()) == 3  # a MultiReader: its matchers are not W3 blocks
+        writer.add_reader(reader)
+        writer.commit()
+        with copy.reader() as copied:
+            assert _postings(copied) == _postings(reader)
