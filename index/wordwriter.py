@@ -261,9 +261,8 @@ def _term_blocks(reader, fieldname: str, size: int):
     for (field, term), info in terms.items_from(fieldname, b""):
         if field != fieldname:
             return
-        if info.is_inlined():
-            ids, weights, values = info.inlined_postings()
-            yield term, [(list(ids), list(weights), b"".join(values))]
+        if info.is_inlined():  # postings kept in the term info: neither writer does this
+            yield term, _one_block(reader.postings(fieldname, term))
         else:
             offset, length = info.extent()
             if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps unpack_int's tuple

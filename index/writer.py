@@ -135,7 +135,8 @@ def _index_batch(ix, chars: Path, store: Store, batch: list[Report],
     writer = WordViewWriter(ix, **WRITER_OPTIONS)  # holds the write lock for both views
     try:
         with writer.searcher() as searcher:
-            charview.tidy(chars, np.fromiter(ikeys_by_doc(searcher.reader()).values(), dtype=np.int64))
+            live = ikeys_by_doc(searcher.reader()).values()
+            charview.tidy(chars, np.fromiter(live, dtype=np.int64))
             # A report indexed before is replaced. Whoosh's update_document would open a
             # searcher per report to find it; one for the batch finds them all.
             earlier = [d for report in batch for d in searcher.document_numbers(id=report.id)]
