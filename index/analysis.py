@@ -103,6 +103,11 @@ def _fold_array() -> np.ndarray:
     return table
 
 
+def code_points(text: str) -> np.ndarray:
+    """The text's characters as an array of code points (lone surrogates kept)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 _FOLD_IN_NUMPY = 48  # characters; shorter texts fold faster with str.translate
 
 
@@ -114,8 +119,7 @@ def fold(text: str) -> str:
     code point)."""
     if len(text) < _FOLD_IN_NUMPY:
         return text.translate(_fold_table())
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return _fold_array()[codes].tobytes().decode("utf-32-le", "surrogatepass")
+    return _fold_array()[code_points(text)].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 # ---------------------------------------------------------------- character view

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import char_stream
+from index.analysis import char_stream, code_points
 
 FIELDS = ("title", "body")
 SHIFT = 21  # bits of a code point: a pair code is (first << SHIFT) | second
@@ -45,16 +45,12 @@ def streams(paragraphs: list[str]) -> str:
     return char_stream(_SEP + _SEP.join(paragraphs)) if paragraphs else ""
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
 def _chars_and_bounds(fields: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Code points of the reports' fields end to end, and where each report starts."""
     lengths = np.fromiter((len(f) for f in fields), dtype=np.int64, count=len(fields))
     bounds = np.zeros(len(fields) + 1, dtype=np.int64)
     np.cumsum(lengths, out=bounds[1:])
-    return _code_points("".join(fields)), bounds
+    return code_points("".join(fields)), bounds
 
 
 def _invert(chars: np.ndarray) -> dict[str, np.ndarray]:

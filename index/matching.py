@@ -60,8 +60,8 @@ def matching_docs(node, compiler, sets: DocSets) -> set[int]:
 
 def text_docs(value: str, field: str | None, compiler, sets: DocSets) -> set[int]:
     """Documents whose title (or title and body) contain the string after folding."""
-    key = ("text", field, compiler.text_key(value))
-    return sets.get(key, lambda: compiler.text_match(value, field))
+    stream = compiler.text_key(value)
+    return sets.get(("text", field, stream), lambda: compiler.text_match(stream, field))
 
 
 def _cheap_first(node) -> int:

@@ -199,9 +199,8 @@ class _Compiler:
     def text_key(value: str) -> str:
         return char_stream(value)
 
-    def text_match(self, value: str, field: str | None) -> set[int]:
-        """Documents where the string occurs after folding: the character view, exact."""
-        stream = char_stream(value)
+    def text_match(self, stream: str, field: str | None) -> set[int]:
+        """Documents where the folded stream (text_key) occurs: the character view, exact."""
         if not stream:
             return set(self.all_docs)
         return self.chars.docs(stream, title_only=field == "title")

@@ -131,6 +131,12 @@ def test_indexing_alongside_reading_indexes_each_report_once(pages, tmp_path, mo
     assert searcher.search(SearchRequest(q="教育")).total == 3
 
 
+def _store_beside(alongside, store, pages) -> None:
+    """Store the pages in this process, telling the indexing process of each result."""
+    for result in ingest_sources(store, iter_sources([str(pages)])):
+        alongside.saw(result.status)
+
+
 def test_the_indexing_process_indexes_what_is_stored_while_reading_goes_on(pages, tmp_path, monkeypatch):
     import time
 
@@ -141,8 +147,7 @@ def test_the_indexing_process_indexes_what_is_stored_while_reading_goes_on(pages
     data = tmp_path / "data"
     store = Store(data)
     with archive.alongside.IndexAlongside(data, enabled=True) as alongside:
-        for result in ingest_sources(store, iter_sources([str(pages)])):
-            alongside.saw(result.status)
+        _store_beside(alongside, store, pages)
         assert alongside.process is not None  # started at the second stored report
         deadline = time.monotonic() + 60
         while store.has_unindexed() and time.monotonic() < deadline:
@@ -162,8 +167,7 @@ def test_told_to_stop_the_indexing_process_indexes_the_rest_itself(pages, tmp_pa
     data = tmp_path / "data"
     store = Store(data)
     with archive.alongside.IndexAlongside(data, enabled=True) as alongside:
-        for result in ingest_sources(store, iter_sources([str(pages)])):
-            alongside.saw(result.status)
+        _store_beside(alongside, store, pages)
         assert alongside.process is not None and store.has_unindexed()
     assert alongside.process.exitcode == 0
     assert not store.has_unindexed()  # no final sync has run in this process
